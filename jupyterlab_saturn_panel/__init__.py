@@ -17,12 +17,7 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
     return [{"src": "labextension", "dest": "jupyterlab-saturn-panel"}]
 
 
-def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    return [{"module": "jupyterlab_saturn_panel"}]
+def _jupyter_server_extension_points() -> list[dict[str, Any]]:
+    from .app import SaturnPanel
 
-
-def _load_jupyter_server_extension(server_app: Any) -> None:
-    """Register the REST routes and start the status engine (see extension.py)."""
-    from .extension import load_extension
-
-    load_extension(server_app)
+    return [{"module": "jupyterlab_saturn_panel", "app": SaturnPanel}]

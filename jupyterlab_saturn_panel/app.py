@@ -1,0 +1,140 @@
+"""The server extension and its configuration (``c.SaturnPanel.*``).
+
+Every secret lives here and stays on the server. Defaults come from the variables JupyterHub and
+Saturn Cloud set inside their servers, so the panel works with no configuration there.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Float, Unicode, default, validate
+
+from .engine import StatusEngine
+from .hub_backend import HubBackend, HubSettings
+from .hub_client import HubClient
+
+
+class SaturnPanel(ExtensionApp):
+    """Serves ``{base_url}saturn-panel/`` and runs the status engine behind it."""
+
+    name = "jupyterlab_saturn_panel"
+    load_other_extensions = True
+
+    hub_api_url = Unicode(
+        help="JupyterHub API URL, e.g. http://127.0.0.1:8081/hub/api. Default: $JUPYTERHUB_API_URL.",
+    ).tag(config=True)
+    hub_api_token = Unicode(
+        help="JupyterHub API token. It needs read:servers and servers (and list:users to show every"
+        " user). Default: $JUPYTERHUB_API_TOKEN.",
+    ).tag(config=True)
+    hub_user = Unicode(
+        help="Whose servers to show when the token may not list users. Default: $JUPYTERHUB_USER.",
+    ).tag(config=True)
+    hub_public_url = Unicode(
+        help="Origin the browser uses to reach the hub, for 'open' links (e.g. https://hub.example.org)."
+        " Empty: the origin JupyterLab is served from. Default: $JUPYTERHUB_PUBLIC_URL.",
+    ).tag(config=True)
+    hub_poll_interval = Float(
+        10.0, help="Seconds between two reads of the hub while someone watches the panel."
+    ).tag(config=True)
+    hub_stopping_poll_interval = Float(
+        1.0, help="Seconds between two reads of the hub while a server is stopping (no stop stream)."
+    ).tag(config=True)
+    saturn_url = Unicode(
+        help="Saturn Cloud base URL, e.g. https://app.example.saturnenterprise.io. Default: $SATURN_BASE_URL.",
+    ).tag(config=True)
+    saturn_token = Unicode(help="Saturn Cloud user token. Default: $SATURN_TOKEN.").tag(config=True)
+    saturn_admin_token = Unicode(
+        help="Optional Saturn Cloud admin token: lets the panel create resources for other users."
+    ).tag(config=True)
+    saturn_min_poll_interval = Float(
+        10.0,
+        help="Seconds between two status reads of one Saturn resource. Saturn asks for at least 10.",
+    ).tag(config=True)
+    request_timeout = Float(20.0, help="Seconds to wait for an upstream answer.").tag(config=True)
+    spawn_timeout = Float(
+        900.0, help="Seconds to follow a hub server's progress stream before giving up."
+    ).tag(config=True)
+    accept_wait = Float(
+        2.0,
+        help="Seconds a start or stop waits for the upstream's verdict before answering 202"
+        " (the hub only answers a slow spawn after slow_spawn_timeout).",
+    ).tag(config=True)
+
+    @default("hub_api_url")
+    def _default_hub_api_url(self) -> str:
+        return os.environ.get("JUPYTERHUB_API_URL", "")
+
+    @default("hub_api_token")
+    def _default_hub_api_token(self) -> str:
+        return os.environ.get("JUPYTERHUB_API_TOKEN", "")
+
+    @default("hub_user")
+    def _default_hub_user(self) -> str:
+        return os.environ.get("JUPYTERHUB_USER", "")
+
+    @default("hub_public_url")
+    def _default_hub_public_url(self) -> str:
+        return os.environ.get("JUPYTERHUB_PUBLIC_URL", "")
+
+    @default("saturn_url")
+    def _default_saturn_url(self) -> str:
+        return os.environ.get("SATURN_BASE_URL", "")
+
+    @default("saturn_token")
+    def _default_saturn_token(self) -> str:
+        return os.environ.get("SATURN_TOKEN", "")
+
+    @validate("hub_api_url", "saturn_url", "hub_public_url")
+    def _check_url(self, proposal: dict[str, Any]) -> str:
+        value = str(proposal["value"]).strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{proposal['trait'].name} must start with http:// or https://")
+        return value.rstrip("/")
+
+    @validate("hub_poll_interval", "hub_stopping_poll_interval", "request_timeout", "saturn_min_poll_interval")
+    def _check_positive(self, proposal: dict[str, Any]) -> float:
+        value = float(proposal["value"])
+        if value <= 0:
+            raise ValueError(f"{proposal['trait'].name} must be positive")
+        return value
+
+    def initialize_settings(self) -> None:
+        """Build the upstream clients and the status engine once per server."""
+        self.engine = StatusEngine(self.log)
+        hub_client = None
+        if self.hub_api_url and self.hub_api_token:
+            hub_client = HubClient(
+                self.hub_api_url, self.hub_api_token, request_timeout=self.request_timeout
+            )
+        self.engine.add_backend(
+            HubBackend(
+                hub_client,
+                HubSettings(
+                    public_url=self.hub_public_url,
+                    user=self.hub_user,
+                    poll_interval=self.hub_poll_interval,
+                    stopping_poll_interval=self.hub_stopping_poll_interval,
+                    accept_wait=self.accept_wait,
+                    spawn_timeout=self.spawn_timeout,
+                ),
+                self.engine,
+            )
+        )
+        self.settings["saturn_panel_engine"] = self.engine
+        self.log.info(
+            "Saturn panel: JupyterHub %s",
+            f"at {self.hub_api_url}" if hub_client else "not configured",
+        )
+
+    def initialize_handlers(self) -> None:
+        from .handlers import route_table
+
+        self.handlers.extend(route_table())
+
+    async def stop_extension(self) -> None:
+        """Close upstream streams and connections when the server stops."""
+        await self.engine.close()

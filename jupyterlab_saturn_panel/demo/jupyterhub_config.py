@@ -1,0 +1,60 @@
+"""JupyterHub configuration used by LocalHub (TEST AND DEMO ONLY: DummyAuthenticator, any password).
+
+Everything comes from environment variables LocalHub sets, so one file serves every run.
+"""
+
+import json
+import os
+import sys
+
+c = get_config()  # noqa: F821  (provided by JupyterHub when it loads this file)
+
+run_dir = os.environ["SP_HUB_DIR"]
+c.JupyterHub.ip = "127.0.0.1"
+c.JupyterHub.port = int(os.environ["SP_HUB_PORT"])
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = int(os.environ["SP_HUB_API_PORT"])
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ['SP_PROXY_API_PORT']}"
+c.ConfigurableHTTPProxy.command = [os.environ["SP_CHP"]]
+c.ConfigurableHTTPProxy.pid_file = os.path.join(run_dir, "proxy.pid")
+c.JupyterHub.pid_file = os.path.join(run_dir, "jupyterhub.pid")
+c.JupyterHub.db_url = f"sqlite:///{os.path.join(run_dir, 'jupyterhub.sqlite')}"
+c.JupyterHub.cookie_secret = bytes.fromhex(os.environ["SP_COOKIE_SECRET"])
+c.JupyterHub.cleanup_servers = True
+c.JupyterHub.log_level = os.environ.get("SP_LOG_LEVEL", "INFO")
+
+c.JupyterHub.authenticator_class = "dummy"
+c.Authenticator.allow_all = True
+c.Authenticator.admin_users = set(json.loads(os.environ["SP_ADMINS"]))
+c.Authenticator.allowed_users = set(json.loads(os.environ["SP_USERS"]))
+
+c.JupyterHub.spawner_class = "jupyterlab_saturn_panel.demo.slow_spawner.SlowProgressSpawner"
+c.SlowProgressSpawner.step_delay = float(os.environ.get("SP_STEP_DELAY", "1"))
+c.SlowProgressSpawner.steps = int(os.environ.get("SP_STEPS", "4"))
+c.SlowProgressSpawner.stop_delay = float(os.environ.get("SP_STOP_DELAY", "0"))
+c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(run_dir, "home", "{username}")
+c.Spawner.default_url = "/lab"
+c.Spawner.http_timeout = 60
+c.Spawner.start_timeout = 120
+if os.environ.get("SP_SINGLEUSER") == "mocksu":
+    # A tiny echo server shipped with JupyterHub: spawns in about a second.
+    c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.tests.mocksu"]
+elif os.geteuid() == 0:
+    c.Spawner.args = ["--allow-root"]  # else jupyter-server refuses to run as root
+# Single-user servers need jupyterhub-singleuser from the same environment.
+c.Spawner.environment = {"PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
+
+c.JupyterHub.allow_named_servers = True
+c.JupyterHub.named_server_limit_per_user = int(os.environ.get("SP_NAMED_LIMIT", "5"))
+# Answer starts and stops at once (202), so progress and "stopping" are visible.
+c.JupyterHub.tornado_settings = {"slow_spawn_timeout": 0, "slow_stop_timeout": 0}
+c.Spawner.server_token_scopes = ["list:users", "read:users", "read:servers", "servers!user", "access:servers!user"]
+
+c.JupyterHub.load_roles = [
+    {
+        "name": "saturn-panel-admin",
+        "services": ["saturn-panel-admin"],
+        "scopes": ["list:users", "read:users", "admin:servers", "access:servers", "admin:users", "tokens"],
+    }
+]
+c.JupyterHub.services = [{"name": "saturn-panel-admin", "api_token": os.environ["SP_ADMIN_TOKEN"]}]

@@ -1,0 +1,248 @@
+"""The REST routes of ``{base_url}saturn-panel/`` (docs/rest-api.md): thin, validated, typed.
+
+Handlers validate what a request carries, call the status engine or a backend, and raise; the base
+class turns every ``PanelError`` into the contract's ``{"message"}`` with its status. They hold no
+state of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+from tornado import web
+from tornado.iostream import StreamClosedError
+
+from .engine import Resource, StatusEngine, Subscription
+from .errors import BadRequest, PanelError
+from .hub_backend import HubBackend
+from .upstream import StreamAborted
+from .validation import check_display_name, check_hub_user, check_server_name
+
+NAMESPACE = "saturn-panel"
+KEEPALIVE_SECONDS = 15.0
+
+
+class SaturnPanelHandler(APIHandler):
+    """Base handler: the engine, JSON bodies, and the one place that writes errors."""
+
+    auth_resource = "saturn_panel"
+
+    @property
+    def engine(self) -> StatusEngine:
+        return self.settings["saturn_panel_engine"]  # type: ignore[no-any-return]
+
+    @property
+    def hub(self) -> HubBackend:
+        return self.engine.runner("hub").backend  # type: ignore[return-value]
+
+    def public(self, resource: Resource) -> Resource:
+        """The resource as the browser gets it: links relative to Lab's origin made absolute."""
+        url = resource.get("url")
+        if isinstance(url, str) and url.startswith("/"):
+            return {**resource, "url": f"{self.request.protocol}://{self.request.host}{url}"}
+        return resource
+
+    def json_body(self) -> dict[str, Any]:
+        """The request body as a JSON object; an empty body is ``{}``; anything else is a 400."""
+        raw = self.request.body
+        if not raw or not raw.strip():
+            return {}
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            raise BadRequest("The request body is not valid JSON.") from None
+        if not isinstance(body, dict):
+            raise BadRequest("The request body must be a JSON object.")
+        return body
+
+    def finish_json(self, payload: Any, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(payload))
+
+    def _handle_request_exception(self, e: BaseException) -> None:
+        # A PanelError is the contract's answer, not a server fault: send its status and message.
+        if isinstance(e, PanelError):
+            self.log.info(
+                "%s %s -> %s: %s", self.request.method, self.request.path, e.status, e.message
+            )
+            if not self._finished:
+                self.send_error(e.status, exc_info=sys.exc_info())
+            return
+        super()._handle_request_exception(e)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Every error is JSON ``{"message": ...}`` (plus ``hint`` when there is a fix to name)."""
+        exc_info = kwargs.get("exc_info")
+        exc = exc_info[1] if exc_info else None
+        self.set_header("Content-Type", "application/json")
+        if isinstance(exc, PanelError):
+            body = exc.to_json()
+        elif isinstance(exc, web.HTTPError) and exc.log_message:
+            body = {"message": exc.log_message % exc.args if exc.args else exc.log_message}
+        else:
+            body = {"message": self._reason}
+        self.finish(json.dumps(body))
+
+
+class ConfigHandler(SaturnPanelHandler):
+    """``GET config``: which backends are configured and reachable, as whom; never a secret."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        await self.engine.ensure_fresh()
+        self.finish_json(self.engine.config())
+
+
+class ResourcesHandler(SaturnPanelHandler):
+    """``GET resources``: everything the panel shows."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        await self.engine.ensure_fresh()
+        self.finish_json({"resources": [self.public(r) for r in self.engine.snapshot()]})
+
+
+class EventsHandler(SaturnPanelHandler):
+    """``GET events``: snapshot, backends, then every change, as text/event-stream."""
+
+    subscription: Subscription | None = None
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        self.set_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("X-Accel-Buffering", "no")  # a proxy in front must not buffer the stream
+        self.subscription = subscription = self.engine.subscribe()
+        try:
+            await self.engine.ensure_fresh()
+            await self._send("snapshot", {"resources": [self.public(r) for r in self.engine.snapshot()]})
+            await self._send("backends", self.engine.config())
+            while True:
+                try:
+                    event, payload = await asyncio.wait_for(
+                        subscription.queue.get(), timeout=KEEPALIVE_SECONDS
+                    )
+                except asyncio.TimeoutError:
+                    self.write(": keepalive\n\n")
+                    await self.flush()
+                    continue
+                if event == "close":
+                    break
+                await self._send(event, self.public(payload) if event == "resource" else payload)
+        except StreamClosedError:
+            return
+        finally:
+            self.engine.unsubscribe(subscription)
+        if not self.request.connection.stream.closed():  # type: ignore[union-attr]
+            self.finish()
+
+    async def _send(self, event: str, payload: Any) -> None:
+        self.write(f"event: {event}\ndata: {json.dumps(payload)}\n\n")
+        await self.flush()
+
+    def on_connection_close(self) -> None:
+        # Wake the waiting loop so the subscription ends now, not at the next keepalive.
+        if self.subscription is not None:
+            self.subscription.queue.put_nowait(("close", None))
+
+
+class HubServerHandler(SaturnPanelHandler):
+    """``POST``/``DELETE hub/servers/{user}/{name}``: start, stop, delete a hub server."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, user: str, name: str) -> None:
+        check_hub_user(user)
+        check_server_name(name)
+        body = self.json_body()
+        unknown = set(body) - {"userOptions", "displayName"}
+        if unknown:
+            raise BadRequest(f"Unknown field(s) in the body: {', '.join(sorted(unknown))}.")
+        options = body.get("userOptions")
+        if options is not None and not isinstance(options, dict):
+            raise BadRequest("userOptions must be a JSON object.")
+        display = body.get("displayName")
+        if display is not None:
+            display = check_display_name(display)
+        resource = await self.hub.start(user, name, user_options=options, display_name=display)
+        self.finish_json(self.public(resource), status=202)
+
+    @web.authenticated
+    @authorized
+    async def delete(self, user: str, name: str) -> None:
+        check_hub_user(user)
+        check_server_name(name)
+        remove = self.get_query_argument("remove", "0")
+        if remove not in ("0", "1", "true", "false"):
+            raise BadRequest("remove must be 1 or 0.")
+        resource = await self.hub.stop(user, name, remove=remove in ("1", "true"))
+        self.finish_json(self.public(resource), status=202)
+
+
+class HubProgressHandler(SaturnPanelHandler):
+    """``GET hub/servers/{user}/{name}/progress``: the hub's progress stream, relayed as it comes."""
+
+    _gone = False
+
+    @web.authenticated
+    @authorized
+    async def get(self, user: str, name: str) -> None:
+        check_hub_user(user)
+        check_server_name(name)
+        hub = self.hub
+        client = hub._client()
+        await hub.identify()
+        hub.require("read:servers", user, name, "read")
+
+        def on_line(line: str) -> None:
+            if self._gone:
+                raise StreamAborted()
+            if not self._headers_written:
+                self.set_header("Content-Type", "text/event-stream; charset=utf-8")
+                self.set_header("Cache-Control", "no-cache")
+                self.set_header("X-Accel-Buffering", "no")
+            self.write(line + "\n")
+            if line == "":  # an event (or a keepalive) is complete: pass it on now
+                asyncio.ensure_future(self._flush_quietly())
+
+        try:
+            response = await client.follow_progress(
+                user, name, on_line, timeout=hub.settings.spawn_timeout
+            )
+        except StreamAborted:
+            return
+        if response.status >= 400:
+            raise client.error(response, f"follow the progress of {user}/{name or '(default)'}")
+        if not self._gone:
+            self.finish()
+
+    async def _flush_quietly(self) -> None:
+        try:
+            await self.flush()
+        except StreamClosedError:
+            self._gone = True
+
+    def on_connection_close(self) -> None:
+        self._gone = True
+
+
+def route_table() -> list[tuple[str, type[SaturnPanelHandler]]]:
+    """The routes, relative to base_url (the ExtensionApp prepends it)."""
+    user = r"(?P<user>[^/]+)"
+    name = r"(?P<name>[^/]*)"
+    return [
+        (f"{NAMESPACE}/config", ConfigHandler),
+        (f"{NAMESPACE}/resources", ResourcesHandler),
+        (f"{NAMESPACE}/events", EventsHandler),
+        (f"{NAMESPACE}/hub/servers/{user}/{name}/progress", HubProgressHandler),
+        (f"{NAMESPACE}/hub/servers/{user}/{name}", HubServerHandler),
+    ]

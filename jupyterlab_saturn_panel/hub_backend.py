@@ -1,0 +1,455 @@
+"""The JupyterHub half of the status engine: servers as Resources, start/stop, progress.
+
+It reads the token's scopes once (``GET /hub/api/user``) and lists every user's servers only when
+the token may (``list:users``), else the token's own user. A server that is starting is followed
+through the hub's progress stream (one stream per server, whoever watches); a server that is
+stopping has no stream, so the engine polls quickly until the hub reports it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .engine import Resource, StatusEngine
+from .errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PanelError,
+    Unavailable,
+    UpstreamError,
+    UpstreamTimeout,
+)
+from .hub_client import HubClient
+from .scopes import RECOMMENDED_SERVER_TOKEN_SCOPES, HubScopes
+from .upstream import UpstreamResponse
+
+NOT_CONFIGURED_HINT = (
+    "Set c.SaturnPanel.hub_api_url and c.SaturnPanel.hub_api_token. Inside a JupyterHub"
+    " single-user server they default to $JUPYTERHUB_API_URL and $JUPYTERHUB_API_TOKEN."
+)
+SCOPES_HINT = (
+    "Grant the scopes to this server's token in jupyterhub_config.py: "
+    f"c.Spawner.server_token_scopes = {RECOMMENDED_SERVER_TOKEN_SCOPES!r} "
+    "(each user's token gets the subset its owner holds), or use a service token with a role "
+    "that has them."
+)
+
+
+def hub_key(user: str, name: str) -> str:
+    """The Resource key of a hub server: ``hub/{user}/{name}`` (default server: ``hub/{user}/``)."""
+    return f"hub/{user}/{name}"
+
+
+def _reachable(configured: bool, contacted: bool, error: PanelError | None) -> bool | None:
+    """True/False once we know whether the service answers; None before (or unconfigured)."""
+    if not configured:
+        return None
+    if isinstance(error, (Unavailable, UpstreamTimeout)):
+        return False
+    return True if contacted or error is not None else None
+
+
+@dataclass
+class HubSettings:
+    """The traits of ``c.SaturnPanel`` the hub backend uses."""
+
+    public_url: str
+    user: str
+    poll_interval: float
+    stopping_poll_interval: float
+    accept_wait: float
+    spawn_timeout: float
+
+
+class HubBackend:
+    """JupyterHub servers for the status engine."""
+
+    name = "hub"
+    min_interval = 0.5
+
+    def __init__(self, client: HubClient | None, settings: HubSettings, engine: StatusEngine) -> None:
+        self.client = client
+        self.settings = settings
+        self.engine = engine
+        self.configured = client is not None
+        self.identity: dict[str, Any] | None = None
+        self.scopes = HubScopes(())
+        # Per server key: the latest progress event while it starts, and a sticky error after a
+        # failed start (the hub itself then just reports the server stopped).
+        self._progress: dict[str, dict[str, Any]] = {}
+        self._errors: dict[str, str] = {}
+        self._following: dict[str, asyncio.Task[None]] = {}
+        self._background: set[asyncio.Task[Any]] = set()
+
+    # -- identity and abilities ----------------------------------------------------------------
+    def _client(self) -> HubClient:
+        if self.client is None:
+            raise Unavailable("JupyterHub is not configured.", hint=NOT_CONFIGURED_HINT)
+        return self.client
+
+    async def identify(self) -> dict[str, Any]:
+        """Who the token is and its scopes; asked once, then remembered."""
+        if self.identity is None:
+            identity = await self._client().whoami()
+            self.scopes = HubScopes(s for s in identity.get("scopes", []) if isinstance(s, str))
+            self.identity = identity
+        return self.identity
+
+    @property
+    def own_user(self) -> str | None:
+        """The user whose servers we show when we may not list everyone."""
+        if self.identity and self.identity.get("kind") == "user":
+            return str(self.identity.get("name"))
+        return self.settings.user or None
+
+    @property
+    def can_list_all(self) -> bool:
+        return self.scopes.allows_any("list:users")
+
+    def missing_scopes(self) -> list[str]:
+        if self.identity is None:
+            return []
+        user = self.own_user
+        if user and not self.can_list_all:
+            return self.scopes.missing_for_own_servers(user)
+        return [
+            s
+            for s in ("read:servers", "start:servers", "delete:servers")
+            if not self.scopes.allows_any(s)
+        ]
+
+    def require(self, scope: str, user: str, name: str, doing: str) -> None:
+        """403 with the fix when the token lacks ``scope`` for this server."""
+        if not self.scopes.allows(scope, user=user, server=name):
+            raise Forbidden(
+                f"The JupyterHub token may not {doing} {user}'s servers: it lacks the {scope}"
+                f" scope for user {user}.",
+                hint=SCOPES_HINT,
+            )
+
+    def describe(self, error: PanelError | None) -> dict[str, Any]:
+        identity = self.identity or {}
+        message = error.message if error else None
+        hint = error.hint if error else None
+        missing = self.missing_scopes()
+        if not self.configured:
+            message, hint = "JupyterHub is not configured.", NOT_CONFIGURED_HINT
+        elif error is None and missing:
+            message = "The JupyterHub token lacks scopes: " + ", ".join(missing) + "."
+            hint = SCOPES_HINT
+        return {
+            "configured": self.configured,
+            "reachable": _reachable(self.configured, bool(identity), error),
+            "user": self.own_user if identity else None,
+            "kind": identity.get("kind"),
+            "publicUrl": self.settings.public_url or None,
+            "abilities": {
+                "listAllUsers": self.can_list_all,
+                "start": self.scopes.allows_any("start:servers"),
+                "stop": self.scopes.allows_any("delete:servers"),
+                "delete": self.scopes.allows_any("delete:servers"),
+            },
+            "missingScopes": missing,
+            "message": message,
+            "hint": hint,
+        }
+
+    # -- reading state -------------------------------------------------------------------------
+    def poll_delay(self) -> float:
+        busy = any(
+            r["backend"] == "hub"
+            and (r["status"] == "stopping" or (r["status"] == "pending" and r["key"] not in self._following))
+            for r in self.engine.resources.values()
+        )
+        return self.settings.stopping_poll_interval if busy else self.settings.poll_interval
+
+    async def refresh(self) -> list[Resource]:
+        await self.identify()
+        client = self._client()
+        if self.can_list_all:
+            users = await client.list_users()
+        elif self.own_user:
+            users = [await client.get_user(self.own_user)]
+        else:
+            raise Forbidden(
+                "The JupyterHub token belongs to a service that may not list users.",
+                hint="Give the service's role the list:users, read:servers and servers scopes,"
+                " or set c.SaturnPanel.hub_user to the user whose servers to show.",
+            )
+        resources: list[Resource] = []
+        for user in users:
+            resources.extend(self._user_resources(user))
+        return resources
+
+    def _user_resources(self, user_model: dict[str, Any]) -> list[Resource]:
+        user = str(user_model.get("name", ""))
+        servers = user_model.get("servers")
+        if not isinstance(servers, dict):
+            servers = {}
+        models: dict[str, dict[str, Any] | None] = {"": None}  # the default server always exists
+        for name, model in servers.items():
+            if isinstance(model, dict):
+                models[str(name)] = model
+        resources = []
+        for name, model in models.items():
+            resource = self.server_resource(user, name, model, user_model)
+            resources.append(resource)
+            if resource["status"] == "pending" and resource["key"] not in self._following:
+                self._follow(user, name)
+        return resources
+
+    def server_resource(
+        self, user: str, name: str, model: dict[str, Any] | None, user_model: dict[str, Any]
+    ) -> Resource:
+        """The Resource of one hub server model (``None``: a default server never started)."""
+        key = hub_key(user, name)
+        model = model or {}
+        pending = model.get("pending")
+        if model.get("ready"):
+            status = "running"
+        elif pending in ("spawn", "check"):
+            status = "pending"
+        elif pending == "stop":
+            status = "stopping"
+        else:
+            status = "stopped"
+        message: str | None = None
+        progress: int | None = None
+        if status in ("running", "pending", "stopping"):
+            self._errors.pop(key, None)
+        elif key in self._errors:
+            status, message = "error", self._errors[key]
+        if status == "pending":
+            event = self._progress.get(key, {})
+            progress = int(event.get("progress", 0))
+            message = event.get("message") or "Server requested"
+        else:
+            self._progress.pop(key, None)
+        url = None
+        if status == "running" and isinstance(model.get("url"), str):
+            url = self.settings.public_url.rstrip("/") + model["url"]
+        return {
+            "key": key,
+            "backend": "hub",
+            "kind": "server",
+            "id": f"{user}/{name}",
+            "name": name,
+            "displayName": model.get("display_name") or name,
+            "owner": user,
+            "status": status,
+            "progress": progress,
+            "progressEstimated": False,
+            "message": message,
+            "url": url,
+            "started": model.get("started"),
+            "lastActivity": model.get("last_activity") or user_model.get("last_activity"),
+            "actions": self._actions(user, name, status, url),
+            "details": {"userOptions": model.get("user_options") or {}},
+        }
+
+    def _actions(self, user: str, name: str, status: str, url: str | None) -> list[str]:
+        actions = []
+        if status in ("stopped", "error") and self.scopes.allows("start:servers", user, name):
+            actions.append("start")
+        if status in ("running", "pending") and self.scopes.allows("delete:servers", user, name):
+            actions.append("stop")
+        if status == "running" and url:
+            actions.append("open")
+        if name and status in ("stopped", "error") and self.scopes.allows("delete:servers", user, name):
+            actions.append("delete")
+        return actions
+
+    async def reread_user(self, user: str) -> None:
+        """Re-read one user's servers after an action and put them in the state at once."""
+        model = await self._client().get_user(user)
+        fresh = self._user_resources(model)
+        keys = {r["key"] for r in fresh}
+        for key, resource in list(self.engine.resources.items()):
+            if resource["backend"] == "hub" and resource["owner"] == user and key not in keys:
+                self.engine.remove(key)
+        for resource in fresh:
+            self.engine.upsert(resource)
+
+    def _current(self, user: str, name: str) -> Resource | None:
+        return self.engine.resources.get(hub_key(user, name))
+
+    # -- progress ------------------------------------------------------------------------------
+    def _follow(self, user: str, name: str) -> None:
+        key = hub_key(user, name)
+        if key not in self._following:
+            self._following[key] = asyncio.ensure_future(self._follow_progress(user, name))
+
+    async def _follow_progress(self, user: str, name: str) -> None:
+        key = hub_key(user, name)
+
+        def on_line(line: str) -> None:
+            if not line.startswith("data:"):
+                return  # keepalive blank lines and anything else the hub may add
+            try:
+                event = json.loads(line[5:].strip())
+            except ValueError:
+                return
+            if isinstance(event, dict):
+                self._on_progress_event(user, name, event)
+
+        try:
+            await self._client().follow_progress(user, name, on_line, timeout=self.settings.spawn_timeout)
+        except PanelError as exc:
+            self.engine.log.info("Progress of %s ended: %s", key, exc.message)
+        finally:
+            self._following.pop(key, None)
+            self.engine.poke("hub")
+
+    def _on_progress_event(self, user: str, name: str, event: dict[str, Any]) -> None:
+        key = hub_key(user, name)
+        current = self._current(user, name)
+        if current is None:
+            return
+        updated = dict(current)
+        if event.get("failed"):
+            message = str(event.get("message") or "Spawn failed")
+            self._errors[key] = message
+            self._progress.pop(key, None)
+            updated.update(status="error", progress=None, message=message, url=None)
+        elif event.get("ready"):
+            self._progress.pop(key, None)
+            url = event.get("url")
+            url = self.settings.public_url.rstrip("/") + url if isinstance(url, str) else current["url"]
+            updated.update(status="running", progress=None, message=None, url=url)
+        else:
+            progress = event.get("progress")
+            self._progress[key] = {
+                "progress": progress if isinstance(progress, (int, float)) else 0,
+                "message": event.get("message"),
+            }
+            updated.update(
+                status="pending",
+                progress=int(self._progress[key]["progress"]),
+                message=event.get("message") or current.get("message"),
+            )
+        updated["actions"] = self._actions(user, name, updated["status"], updated["url"])
+        self.engine.upsert(updated)
+
+    # -- actions -------------------------------------------------------------------------------
+    async def _settle(self, call: asyncio.Future[UpstreamResponse]) -> UpstreamResponse | None:
+        """Wait briefly for the hub's answer; None when it is still working (spawning/stopping).
+
+        The hub answers a start only after ``slow_spawn_timeout`` (10 s by default); the contract
+        answers at once, and bad input is refused by the hub straight away, so a short wait tells
+        the two apart. A late answer is handled by ``_late``.
+        """
+        done, _ = await asyncio.wait({call}, timeout=self.settings.accept_wait)
+        if call in done:
+            return call.result()
+        self._background.add(call)
+        return None
+
+    async def start(
+        self, user: str, name: str, *, user_options: dict | None = None, display_name: str | None = None
+    ) -> Resource:
+        """Start (or create and start) a server; answers once the hub has accepted it."""
+        await self.identify()
+        self.require("start:servers", user, name, "start")
+        key = hub_key(user, name)
+        current = self._current(user, name)
+        if current and current["status"] == "stopping":
+            raise Conflict(f"{user}/{name or '(default)'} is stopping; start it once it has stopped.")
+        self._errors.pop(key, None)
+        call = asyncio.ensure_future(
+            self._client().start_server(user, name, user_options=user_options, display_name=display_name)
+        )
+        call.add_done_callback(lambda f: self._late(f, user, name, "start"))
+        try:
+            response = await self._settle(call)
+        except (UpstreamError, UpstreamTimeout) as exc:
+            response, failure = None, exc
+        else:
+            failure = None
+        if response is not None and response.status not in (201, 202):
+            failure = self._start_failure(response, user, name)
+        await self.reread_user(user)
+        resource = self._current(user, name)
+        if failure is not None:
+            # A hub may answer 5xx (or time out) while the spawn goes on (build-notes.md): trust
+            # the server model we just re-read over the error.
+            if resource and resource["status"] in ("pending", "running"):
+                return resource
+            raise failure
+        if resource is None:
+            raise NotFound(f"JupyterHub has no server {user}/{name}.")
+        if resource["status"] == "pending":
+            self._follow(user, name)
+        return resource
+
+    def _start_failure(self, response: UpstreamResponse, user: str, name: str) -> PanelError | None:
+        message = response.message
+        if response.status == 400 and "already running" in message:
+            return None  # starting something running is a success
+        if response.status == 400 and "pending stop" in message:
+            return Conflict(f"{user}/{name or '(default)'} is stopping; start it once it has stopped.")
+        if response.status == 429:
+            retry = response.headers.get("Retry-After")
+            later = f" Try again in {retry} s." if retry else ""
+            return UpstreamError(f"JupyterHub is busy and refused the start: {message}.{later}")
+        error = self._client().error(response, f"start {user}/{name or '(default)'}")
+        if isinstance(error, Forbidden):
+            error.hint = SCOPES_HINT
+        return error
+
+    async def stop(self, user: str, name: str, *, remove: bool = False) -> Resource:
+        """Stop a server (``remove``: and delete the named server); answers once accepted."""
+        if remove and name == "":
+            raise BadRequest("The default server cannot be deleted, only stopped.")
+        await self.identify()
+        self.require("delete:servers", user, name, "stop or delete")
+        key = hub_key(user, name)
+        self._errors.pop(key, None)
+        before = self._current(user, name)
+        call = asyncio.ensure_future(self._client().stop_server(user, name, remove=remove))
+        call.add_done_callback(lambda f: self._late(f, user, name, "stop"))
+        response = await self._settle(call)
+        if response is not None and response.status not in (202, 204):
+            if response.status == 404 and not remove and name == "":
+                pass  # a default server that never existed is stopped already
+            else:
+                raise self._client().error(response, f"stop {user}/{name or '(default)'}")
+        await self.reread_user(user)
+        resource = self._current(user, name)
+        if resource is None:  # removed: answer with what it was, now gone
+            base = before or self.server_resource(user, name, None, {})
+            return {**base, "status": "stopped", "progress": None, "url": None, "actions": []}
+        if resource["status"] == "stopping":
+            self.engine.poke("hub")
+        return resource
+
+    def _late(self, call: asyncio.Future[UpstreamResponse], user: str, name: str, action: str) -> None:
+        """Handle a hub answer that came after we had already answered the browser."""
+        if call not in self._background:
+            return
+        self._background.discard(call)
+        if call.cancelled():
+            return
+        exc = call.exception()
+        response = None if exc else call.result()
+        if response is not None and response.status < 400:
+            self.engine.poke("hub")
+            return
+        if action == "start" and response is not None and response.status == 400 and "already running" in response.message:
+            self.engine.poke("hub")
+            return
+        text = exc.message if isinstance(exc, PanelError) else (response.message if response else str(exc))
+        self.engine.log.info("Late hub answer to %s %s/%s: %s", action, user, name, text)
+        if action == "start" and response is not None and response.status < 500:
+            self._errors[hub_key(user, name)] = f"Start failed: {text}"
+        self.engine.poke("hub")
+
+    async def close(self) -> None:
+        for task in list(self._following.values()) + list(self._background):
+            task.cancel()
+        if self.client is not None:
+            self.client.close()

@@ -1,0 +1,116 @@
+"""The JupyterHub REST API calls the panel makes (reference/jupyterhub-api.md), nothing more.
+
+Every method returns plain JSON models or raises a ``PanelError``; the status engine and the
+handlers never see HTTP details. Paths are always built from validated, URL-quoted parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from .errors import BadRequest, Conflict, Forbidden, NotFound, PanelError, UpstreamError
+from .upstream import UpstreamClient, UpstreamResponse
+
+PAGINATION_ACCEPT = "application/jupyterhub-pagination+json"
+PAGE_LIMIT = 200  # the hub's api_page_max_limit default
+
+
+def server_path(user: str, name: str) -> str:
+    """``users/{user}/server`` for the default server, ``users/{user}/servers/{name}`` otherwise."""
+    if name == "":
+        return f"users/{quote(user, safe='')}/server"
+    return f"users/{quote(user, safe='')}/servers/{quote(name, safe='')}"
+
+
+class HubClient(UpstreamClient):
+    """A JupyterHub API client authenticated with ``c.SaturnPanel.hub_api_token``."""
+
+    def __init__(self, api_url: str, token: str, *, request_timeout: float) -> None:
+        super().__init__(api_url, token, service="JupyterHub", request_timeout=request_timeout)
+
+    def error(self, response: UpstreamResponse, action: str) -> PanelError:
+        """Map a hub error answer to the contract's status, keeping the hub's message."""
+        detail = response.message
+        text = f"JupyterHub refused to {action}: {detail}"
+        if response.status == 400:
+            return BadRequest(text)
+        if response.status in (401, 403):
+            return Forbidden(text)
+        if response.status == 404:
+            return NotFound(f"JupyterHub has no such user or server ({action}): {detail}")
+        if response.status == 409:
+            return Conflict(text)
+        return UpstreamError(text)
+
+    async def whoami(self) -> dict[str, Any]:
+        """The token's own model with its expanded ``scopes`` (``GET /user``)."""
+        response = await self.request("GET", "user")
+        if response.status != 200 or not isinstance(response.body, dict):
+            if response.status in (401, 403):
+                raise Forbidden(
+                    "JupyterHub rejected the configured token (HTTP "
+                    f"{response.status}): {response.message}",
+                    hint="Check c.SaturnPanel.hub_api_token (or JUPYTERHUB_API_TOKEN).",
+                )
+            raise self.error(response, "identify the token")
+        return response.body
+
+    async def list_users(self) -> list[dict[str, Any]]:
+        """Every user with all their servers (stopped ones too), following the hub's pages."""
+        users: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            response = await self.request(
+                "GET",
+                "users",
+                params={"include_stopped_servers": "1", "offset": offset, "limit": PAGE_LIMIT},
+                headers={"Accept": PAGINATION_ACCEPT},
+            )
+            if response.status != 200:
+                raise self.error(response, "list users")
+            body = response.body
+            if isinstance(body, list):  # a hub without pagination support
+                return [u for u in body if isinstance(u, dict)]
+            if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+                raise UpstreamError("JupyterHub answered GET /users with an unexpected shape.")
+            users.extend(u for u in body["items"] if isinstance(u, dict))
+            following = (body.get("_pagination") or {}).get("next")
+            if not following:
+                return users
+            offset = int(following.get("offset", offset + PAGE_LIMIT))
+
+    async def get_user(self, user: str) -> dict[str, Any]:
+        """One user's model with all their servers, stopped ones too."""
+        response = await self.request(
+            "GET", f"users/{quote(user, safe='')}", params={"include_stopped_servers": "1"}
+        )
+        if response.status != 200 or not isinstance(response.body, dict):
+            raise self.error(response, f"read user {user}")
+        return response.body
+
+    async def start_server(
+        self, user: str, name: str, *, user_options: dict | None, display_name: str | None
+    ) -> UpstreamResponse:
+        """POST the start; the caller interprets 201/202/400 (see HubBackend.start)."""
+        body: dict[str, Any] | None = None
+        if user_options is not None or display_name is not None:
+            body = {}
+            if user_options is not None:
+                body["user_options"] = user_options
+            if display_name is not None:
+                body["display_name"] = display_name
+        return await self.request("POST", server_path(user, name), body=body)
+
+    async def stop_server(self, user: str, name: str, *, remove: bool) -> UpstreamResponse:
+        """DELETE the server (``remove`` also deletes a named server); 202 or 204 on success."""
+        return await self.request(
+            "DELETE", server_path(user, name), body={"remove": True} if remove else None
+        )
+
+    async def follow_progress(
+        self, user: str, name: str, on_line: Callable[[str], None], *, timeout: float
+    ) -> UpstreamResponse:
+        """Stream the server's progress events, calling ``on_line`` with each raw line."""
+        return await self.stream_lines(f"{server_path(user, name)}/progress", on_line, timeout=timeout)

@@ -1,0 +1,164 @@
+"""Shared fixtures: a real JupyterHub on loopback and a real jupyter_server with the extension."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jupyterlab_saturn_panel.demo.local_hub import LocalHub
+
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
+
+
+@pytest.fixture(scope="session")
+def local_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHub]:
+    """One real JupyterHub for the session: node CHP, DummyAuthenticator, named servers, a
+    spawner with visible progress steps, and a fast single-user stand-in (mocksu)."""
+    hub = LocalHub(
+        tmp_path_factory.mktemp("hub"),
+        users=("alice", "bob", "carol"),
+        admins=("alice",),
+        step_delay=0.4,
+        steps=4,
+        stop_delay=1.0,
+        named_server_limit=3,
+        singleuser="mocksu",
+    )
+    hub.start()
+    yield hub
+    hub.stop()
+
+
+@pytest.fixture(scope="session")
+def bob_token(local_hub: LocalHub) -> str:
+    """A token scoped to one user: bob's own servers, nothing else."""
+    return local_hub.create_token(
+        "bob", ["read:users!user=bob", "read:servers!user=bob", "servers!user=bob"], note="bob-only"
+    )
+
+
+@pytest.fixture(scope="session")
+def weak_token(local_hub: LocalHub) -> str:
+    """Like a single-user server's default token: it can only say who it is."""
+    return local_hub.create_token("bob", ["read:users:name!user=bob"], note="weak")
+
+
+@pytest.fixture
+def panel_config(local_hub: LocalHub) -> dict[str, Any]:
+    """``c.SaturnPanel`` for the server under test; modules override it for other tokens."""
+    return {
+        "hub_api_url": local_hub.api_url,
+        "hub_api_token": local_hub.admin_token,
+        "hub_public_url": local_hub.public_url,
+        "hub_poll_interval": 1.0,
+        "hub_stopping_poll_interval": 0.3,
+        "request_timeout": 10.0,
+    }
+
+
+@pytest.fixture
+def jp_server_config(panel_config: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"jupyterlab_saturn_panel": True},
+            "allow_unauthenticated_access": False,
+        },
+        "SaturnPanel": panel_config,
+    }
+
+
+def body(response: Any) -> Any:
+    """The JSON body of a jp_fetch response."""
+    return json.loads(response.body.decode())
+
+
+def error_of(exc: Any) -> tuple[int, dict[str, Any]]:
+    """Status and JSON body of a tornado HTTPClientError raised by jp_fetch."""
+    return exc.code, json.loads(exc.response.body.decode())
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class EventStream:
+    """A browser tab's view of ``GET events``: every parsed event, with helpers to wait for one."""
+
+    def __init__(self, url: str, headers: dict[str, str]) -> None:
+        from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+
+        self.events: list[tuple[str, Any]] = []
+        self.raw = bytearray()
+        self._buffer = ""
+        self._client = AsyncHTTPClient(force_instance=True)
+        self._changed = asyncio.Event()
+        request = HTTPRequest(
+            url, headers=headers, request_timeout=3600, streaming_callback=self._on_chunk
+        )
+        self.done = asyncio.ensure_future(self._client.fetch(request, raise_error=False))
+
+    def _on_chunk(self, chunk: bytes) -> None:
+        self.raw.extend(chunk)
+        self._buffer += chunk.decode()
+        while "\n\n" in self._buffer:
+            block, self._buffer = self._buffer.split("\n\n", 1)
+            name, data = "message", []
+            for line in block.split("\n"):
+                if line.startswith("event:"):
+                    name = line[6:].strip()
+                elif line.startswith("data:"):
+                    data.append(line[5:].strip())
+            if data:
+                self.events.append((name, json.loads("\n".join(data))))
+        self._changed.set()
+
+    async def wait_for(self, predicate: Any, timeout: float = 30.0) -> Any:
+        """The first event (from the start) for which ``predicate(name, data)`` is true."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            for name, data in self.events:
+                if predicate(name, data):
+                    return data
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0 or self.done.done():
+                raise AssertionError(f"no matching event in {timeout} s; got {self.events[-5:]}")
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), remaining)
+            except asyncio.TimeoutError:
+                pass
+
+    def resource_states(self, key: str) -> list[dict[str, Any]]:
+        """Every state of one resource this tab saw, in order (snapshot included)."""
+        states = []
+        for name, data in self.events:
+            if name == "snapshot":
+                states.extend(r for r in data["resources"] if r["key"] == key)
+            elif name == "resource" and data["key"] == key:
+                states.append(data)
+        return states
+
+    def close(self) -> None:
+        # Closing the client ends the stream like a closed tab; its "connection closed" is expected.
+        self.done.add_done_callback(lambda f: f.cancelled() or f.exception())
+        self._client.close()
+
+
+@pytest.fixture
+def open_events(jp_http_port: int, jp_base_url: str, jp_auth_header: dict[str, str]) -> Iterator[Any]:
+    """Open ``GET events`` like a browser tab; every stream is closed after the test."""
+    streams: list[EventStream] = []
+
+    def opener() -> EventStream:
+        url = f"http://localhost:{jp_http_port}{jp_base_url}saturn-panel/events"
+        stream = EventStream(url, dict(jp_auth_header))
+        streams.append(stream)
+        return stream
+
+    yield opener
+    for stream in streams:
+        stream.close()

@@ -1,0 +1,246 @@
+"""The JupyterHub half of the contract against a real hub, with an admin-scoped service token."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import urllib.request
+from typing import Any
+
+import pytest
+from conftest import body, error_of
+from tornado.httpclient import HTTPClientError
+
+SERVERS = "saturn-panel/hub/servers"
+
+
+async def post(jp_fetch: Any, path: str, payload: Any = None, raw: str | None = None) -> Any:
+    data = raw if raw is not None else json.dumps(payload or {})
+    return await jp_fetch(f"{SERVERS}/{path}", method="POST", body=data)
+
+
+async def expect_error(call: Any, status: int) -> dict[str, Any]:
+    with pytest.raises(HTTPClientError) as info:
+        await call
+    code, payload = error_of(info.value)
+    assert code == status, payload
+    assert isinstance(payload.get("message"), str) and payload["message"]
+    return payload
+
+
+async def test_config_says_who_and_what_without_secrets(jp_fetch: Any, local_hub: Any) -> None:
+    config = body(await jp_fetch("saturn-panel", "config"))
+    hub = config["hub"]
+    assert hub["configured"] is True and hub["reachable"] is True
+    assert hub["kind"] == "service"
+    assert hub["abilities"] == {"listAllUsers": True, "start": True, "stop": True, "delete": True}
+    assert hub["missingScopes"] == [] and hub["message"] is None
+    assert local_hub.admin_token not in json.dumps(config)
+
+
+async def test_resources_list_every_users_servers(jp_fetch: Any) -> None:
+    resources = body(await jp_fetch("saturn-panel", "resources"))["resources"]
+    defaults = {r["owner"]: r for r in resources if r["name"] == ""}
+    assert {"alice", "bob", "carol"} <= set(defaults)
+    carol = defaults["carol"]
+    assert carol["key"] == "hub/carol/" and carol["backend"] == "hub" and carol["kind"] == "server"
+    assert carol["status"] == "stopped" and carol["url"] is None and carol["progress"] is None
+    assert carol["actions"] == ["start"]
+
+
+async def test_start_shows_progress_then_running_and_the_link_opens(
+    jp_fetch: Any, open_events: Any, local_hub: Any
+) -> None:
+    tab = open_events()
+    await tab.wait_for(lambda name, data: name == "snapshot")
+    started = body(await post(jp_fetch, "alice/analysis", {"displayName": "Analysis box"}))
+    assert started["key"] == "hub/alice/analysis"
+    assert started["status"] == "pending" and started["displayName"] == "Analysis box"
+
+    running = await tab.wait_for(
+        lambda n, d: n == "resource" and d["key"] == "hub/alice/analysis" and d["status"] == "running"
+    )
+    states = tab.resource_states("hub/alice/analysis")
+    progress = [s["progress"] for s in states if s["status"] == "pending"]
+    messages = [s["message"] for s in states if s["status"] == "pending"]
+    # The hub's steps arrive one by one, increasing, with their messages.
+    assert len(progress) >= 4 and progress == sorted(progress) and progress[-1] >= 74
+    assert any("step 2/4" in (m or "") for m in messages)
+    assert running["progress"] is None
+    assert running["url"] == f"{local_hub.public_url}/user/alice/analysis/"
+    assert set(running["actions"]) == {"stop", "open"}
+    with urllib.request.urlopen(running["url"], timeout=10) as opened:  # the link really opens
+        assert opened.status == 200
+
+    # Starting what already runs is a success, not an error.
+    again = body(await post(jp_fetch, "alice/analysis"))
+    assert again["status"] == "running"
+
+    stopped = body(await jp_fetch(f"{SERVERS}/alice/analysis", method="DELETE"))
+    assert stopped["status"] in ("stopping", "stopped")
+    await tab.wait_for(
+        lambda n, d: n == "resource" and d["key"] == "hub/alice/analysis" and d["status"] == "stopped"
+    )
+    assert "stopping" in [s["status"] for s in tab.resource_states("hub/alice/analysis")]
+    # Stopping what is stopped is a success too.
+    assert body(await jp_fetch(f"{SERVERS}/alice/analysis", method="DELETE"))["status"] == "stopped"
+
+    removed = await jp_fetch(f"{SERVERS}/alice/analysis", method="DELETE", params={"remove": "1"})
+    assert removed.code == 202
+    await tab.wait_for(lambda n, d: n == "removed" and d["key"] == "hub/alice/analysis")
+    keys = [r["key"] for r in body(await jp_fetch("saturn-panel", "resources"))["resources"]]
+    assert "hub/alice/analysis" not in keys
+
+
+async def test_progress_route_relays_events_as_they_arrive(jp_fetch: Any) -> None:
+    await post(jp_fetch, "bob/relay")
+    arrivals: list[tuple[float, str]] = []
+    t0 = time.monotonic()
+
+    def on_chunk(chunk: bytes) -> None:
+        for line in chunk.decode().splitlines():
+            if line.startswith("data:"):
+                arrivals.append((time.monotonic() - t0, line))
+
+    response = await jp_fetch(
+        f"{SERVERS}/bob/relay/progress", streaming_callback=on_chunk, request_timeout=60
+    )
+    assert response.code == 200
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+    events = [json.loads(line[5:]) for _, line in arrivals]
+    assert events[-1]["ready"] is True and events[-1]["url"] == "/user/bob/relay/"
+    assert [e["progress"] for e in events] == sorted(e["progress"] for e in events)
+    # Relayed, not buffered: the steps (0.4 s apart at the hub) reached us spread out in time.
+    assert arrivals[-1][0] - arrivals[0][0] > 1.0
+
+    # A running server's stream is a single ready event.
+    again = await jp_fetch(f"{SERVERS}/bob/relay/progress", request_timeout=30)
+    lines = [line for line in again.body.decode().splitlines() if line.startswith("data:")]
+    assert len(lines) == 1 and json.loads(lines[0][5:])["ready"] is True
+    await jp_fetch(f"{SERVERS}/bob/relay", method="DELETE", params={"remove": "1"})
+
+
+async def test_progress_of_a_server_that_is_not_starting(jp_fetch: Any, open_events: Any) -> None:
+    tab = open_events()
+    await post(jp_fetch, "carol/idle")
+    await tab.wait_for(lambda n, d: n == "resource" and d["key"] == "hub/carol/idle" and d["status"] == "running")
+    stopping = body(await jp_fetch(f"{SERVERS}/carol/idle", method="DELETE"))
+    assert stopping["status"] == "stopping"
+    # A server that exists but is not starting: the hub's 400 is passed on.
+    payload = await expect_error(jp_fetch(f"{SERVERS}/carol/idle/progress"), 400)
+    assert "not starting" in payload["message"]
+    await tab.wait_for(lambda n, d: n == "resource" and d["key"] == "hub/carol/idle" and d["status"] == "stopped")
+    await expect_error(jp_fetch(f"{SERVERS}/carol/never-made/progress"), 404)
+    await jp_fetch(f"{SERVERS}/carol/idle", method="DELETE", params={"remove": "1"})
+
+
+async def test_a_failed_start_ends_in_error_with_the_hubs_message(jp_fetch: Any, open_events: Any) -> None:
+    tab = open_events()
+    await post(jp_fetch, "carol/broken", {"userOptions": {"fail": True}})
+    failed = await tab.wait_for(
+        lambda n, d: n == "resource" and d["key"] == "hub/carol/broken" and d["status"] == "error"
+    )
+    assert "asked to fail" in failed["message"]
+    assert "start" in failed["actions"] and "delete" in failed["actions"]
+    # The error stays visible after the next polls (the hub itself just says "stopped").
+    await asyncio.sleep(2.5)
+    current = {r["key"]: r for r in body(await jp_fetch("saturn-panel", "resources"))["resources"]}
+    assert current["hub/carol/broken"]["status"] == "error"
+    await jp_fetch(f"{SERVERS}/carol/broken", method="DELETE", params={"remove": "1"})
+
+
+async def test_bad_input_gets_400_before_the_hub_is_asked(jp_fetch: Any) -> None:
+    for name in ["Bad_Name", "1abc", "a--b", "x" * 31, "trailing-", "sp%20ace"]:
+        payload = await expect_error(post(jp_fetch, f"alice/{name}"), 400)
+        assert "Invalid server name" in payload["message"]
+    for raw in ["{not json", "[1, 2]", '"text"']:
+        await expect_error(post(jp_fetch, "alice/ok", raw=raw), 400)
+    payload = await expect_error(post(jp_fetch, "alice/ok", {"userOptions": []}), 400)
+    assert "userOptions" in payload["message"]
+    payload = await expect_error(post(jp_fetch, "alice/ok", {"displayName": "two  spaces"}), 400)
+    assert "displayName" in payload["message"]
+    payload = await expect_error(post(jp_fetch, "alice/ok", {"colour": "red"}), 400)
+    assert "colour" in payload["message"]
+    payload = await expect_error(
+        jp_fetch(f"{SERVERS}/alice/ok", method="DELETE", params={"remove": "yes"}), 400
+    )
+    payload = await expect_error(
+        jp_fetch(f"{SERVERS}/alice/", method="DELETE", params={"remove": "1"}), 400
+    )
+    assert "default server" in payload["message"]
+
+
+async def test_unknown_users_and_servers_are_404(jp_fetch: Any) -> None:
+    await expect_error(post(jp_fetch, "nobody-here/dev"), 404)
+    await expect_error(jp_fetch(f"{SERVERS}/bob/no-such-server", method="DELETE"), 404)
+
+
+async def test_the_hubs_own_refusals_are_passed_on(jp_fetch: Any) -> None:
+    # The named-server limit (3 here) is the hub's rule: its message reaches the user.
+    for name in ("one", "two", "three"):
+        await post(jp_fetch, f"carol/{name}")
+    payload = await expect_error(post(jp_fetch, "carol/four"), 400)
+    assert "maximum of 3 named servers" in payload["message"]
+    for name in ("one", "two", "three"):
+        await jp_fetch(f"{SERVERS}/carol/{name}", method="DELETE", params={"remove": "1"})
+
+
+async def test_starting_a_stopping_server_is_a_conflict(jp_fetch: Any, open_events: Any) -> None:
+    tab = open_events()
+    await post(jp_fetch, "bob/flip")
+    await tab.wait_for(lambda n, d: n == "resource" and d["key"] == "hub/bob/flip" and d["status"] == "running")
+    stopping = body(await jp_fetch(f"{SERVERS}/bob/flip", method="DELETE"))
+    assert stopping["status"] == "stopping"
+    payload = await expect_error(post(jp_fetch, "bob/flip"), 409)
+    assert "stopping" in payload["message"]
+    await tab.wait_for(lambda n, d: n == "resource" and d["key"] == "hub/bob/flip" and d["status"] == "stopped")
+    await jp_fetch(f"{SERVERS}/bob/flip", method="DELETE", params={"remove": "1"})
+
+
+async def test_every_tab_gets_the_same_changes_for_the_cost_of_one(
+    jp_fetch: Any, jp_serverapp: Any, open_events: Any
+) -> None:
+    engine = jp_serverapp.web_app.settings["saturn_panel_engine"]
+    client = engine.runner("hub").backend.client
+    first = open_events()
+    await first.wait_for(lambda n, d: n == "snapshot")
+    before = client.request_count
+    tabs = [open_events() for _ in range(20)]
+    for tab in tabs:
+        await tab.wait_for(lambda n, d: n == "snapshot")
+    # Twenty more tabs made no extra hub request: they got the state the engine already had.
+    assert client.request_count - before <= 1
+    await post(jp_fetch, "alice/shared")
+    for tab in [first, *tabs]:
+        await tab.wait_for(
+            lambda n, d: n == "resource" and d["key"] == "hub/alice/shared" and d["status"] == "running"
+        )
+    await jp_fetch(f"{SERVERS}/alice/shared", method="DELETE", params={"remove": "1"})
+
+
+async def test_no_token_in_any_response_or_log_line(
+    jp_fetch: Any, open_events: Any, local_hub: Any, caplog: Any
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    tab = open_events()
+    await tab.wait_for(lambda n, d: n == "snapshot")
+    seen = [
+        (await jp_fetch("saturn-panel", "config")).body,
+        (await jp_fetch("saturn-panel", "resources")).body,
+        (await post(jp_fetch, "bob/secretive")).body,
+    ]
+    for call in [post(jp_fetch, "alice/Bad_Name"), post(jp_fetch, "nobody/dev")]:
+        with pytest.raises(HTTPClientError) as info:
+            await call
+        seen.append(info.value.response.body)
+    await tab.wait_for(lambda n, d: n == "resource" and d["key"] == "hub/bob/secretive" and d["status"] == "running")
+    await jp_fetch(f"{SERVERS}/bob/secretive", method="DELETE", params={"remove": "1"})
+    seen.append(bytes(tab.raw))
+    for payload in seen:
+        assert local_hub.admin_token.encode() not in payload
+    ours = [r for r in caplog.records if not r.getMessage().startswith("Config changed")]
+    assert ours, "the server logged nothing: the check would be empty"
+    for record in ours:
+        assert local_hub.admin_token not in record.getMessage()
