@@ -8,7 +8,6 @@ upstream's own message (tokens removed), and a body that is not JSON becomes a 5
 from __future__ import annotations
 
 import json
-import socket
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -136,7 +135,8 @@ class UpstreamClient:
         self.request_count += 1
         try:
             response = await self._http.fetch(request, raise_error=False)
-        except (OSError, ssl.SSLError, socket.gaierror) as exc:
+        except (OSError, ssl.SSLError, HTTPClientError) as exc:
+            # raise_error=False still raises for time-outs and transport failures
             raise self.unreachable(exc) from None
         return self._parse(response)
 
@@ -220,7 +220,9 @@ class UpstreamClient:
         self.request_count += 1
         try:
             response = await self._http.fetch(request, raise_error=False)
-        except (OSError, ssl.SSLError) as exc:
+        except StreamAborted:
+            raise
+        except (OSError, ssl.SSLError, HTTPClientError) as exc:
             raise self.unreachable(exc) from None
         if response.code == 599:
             if isinstance(response.error, StreamAborted):
