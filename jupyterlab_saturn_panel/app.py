@@ -15,6 +15,8 @@ from traitlets import Float, Unicode, default, validate
 from .engine import StatusEngine
 from .hub_backend import HubBackend, HubSettings
 from .hub_client import HubClient
+from .saturn_backend import SaturnBackend, SaturnSettings
+from .saturn_client import SaturnClient
 
 
 class SaturnPanel(ExtensionApp):
@@ -124,10 +126,29 @@ class SaturnPanel(ExtensionApp):
                 self.engine,
             )
         )
+        saturn_client = None
+        if self.saturn_url and self.saturn_token:
+            saturn_client = SaturnClient(
+                self.saturn_url,
+                self.saturn_token,
+                admin_token=self.saturn_admin_token,
+                request_timeout=self.request_timeout,
+            )
+        self.engine.add_backend(
+            SaturnBackend(
+                saturn_client,
+                SaturnSettings(
+                    min_interval=self.saturn_min_poll_interval,
+                    has_admin_token=bool(self.saturn_admin_token),
+                ),
+                self.engine,
+            )
+        )
         self.settings["saturn_panel_engine"] = self.engine
         self.log.info(
-            "Saturn panel: JupyterHub %s",
+            "Saturn panel: JupyterHub %s; Saturn Cloud %s",
             f"at {self.hub_api_url}" if hub_client else "not configured",
+            f"at {self.saturn_url}" if saturn_client else "not configured",
         )
 
     def initialize_handlers(self) -> None:

@@ -80,25 +80,26 @@ class BackendRunner:
         await asyncio.shield(self._inflight)
 
     async def _refresh_once(self) -> None:
-        # Respect the backend's minimum interval even when poked (Saturn's 10 s rule).
+        # Respect the backend's minimum interval even when poked (Saturn's 10 s rule). It counts
+        # from the end of the previous refresh: its last request may have reached upstream late.
         if self.refreshed_at is not None:
             wait = self.backend.min_interval - (time.monotonic() - self.refreshed_at)
             if wait > 0:
                 await asyncio.sleep(wait)
-        self.refreshed_at = time.monotonic()
         try:
             resources = await self.backend.refresh()
         except PanelError as exc:
+            # Keep what we knew: the panel shows the backend's message beside the last state.
             self.error = exc
             self.engine.log.warning("%s refresh failed: %s", self.backend.name, exc.message)
-            resources = []
         except Exception:  # a bug must not kill the loop; it is logged, the panel says so
             self.engine.log.exception("%s refresh failed unexpectedly", self.backend.name)
             self.error = PanelError(f"Reading {self.backend.name} failed; see the server log.")
-            resources = []
         else:
             self.error = None
-        self.engine.replace_backend(self.backend.name, resources)
+            self.engine.replace_backend(self.backend.name, resources)
+        finally:
+            self.refreshed_at = time.monotonic()
         self.engine.publish_backends_if_changed()
 
     async def _loop(self) -> None:
@@ -113,12 +114,13 @@ class BackendRunner:
                 await self.refresh()
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
+        for task in (self._task, self._inflight):
+            if task is not None and not task.done():
+                task.cancel()
+                try:
+                    await task
+                except (asyncio.CancelledError, Exception):
+                    pass
         await self.backend.close()
 
 

@@ -20,8 +20,17 @@ from tornado.iostream import StreamClosedError
 from .engine import Resource, StatusEngine, Subscription
 from .errors import BadRequest, PanelError
 from .hub_backend import HubBackend
+from .saturn_backend import SaturnBackend
 from .upstream import StreamAborted
-from .validation import check_display_name, check_hub_user, check_server_name
+from .validation import (
+    check_display_name,
+    check_hub_user,
+    check_recipe,
+    check_run_name,
+    check_saturn_id,
+    check_saturn_user,
+    check_server_name,
+)
 
 NAMESPACE = "saturn-panel"
 KEEPALIVE_SECONDS = 15.0
@@ -39,6 +48,10 @@ class SaturnPanelHandler(APIHandler):
     @property
     def hub(self) -> HubBackend:
         return self.engine.runner("hub").backend  # type: ignore[return-value]
+
+    @property
+    def saturn(self) -> SaturnBackend:
+        return self.engine.runner("saturn").backend  # type: ignore[return-value]
 
     def public(self, resource: Resource) -> Resource:
         """The resource as the browser gets it: links relative to Lab's origin made absolute."""
@@ -235,14 +248,95 @@ class HubProgressHandler(SaturnPanelHandler):
         self._gone = True
 
 
+class SaturnWorkspaceHandler(SaturnPanelHandler):
+    """``POST saturn/workspaces/{id}/start`` and ``/stop``."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, resource_id: str, action: str) -> None:
+        check_saturn_id(resource_id)
+        resource = await self.saturn.workspace_action(resource_id, action)
+        self.finish_json(self.public(resource), status=202)
+
+
+class SaturnRecipesHandler(SaturnPanelHandler):
+    """``POST saturn/recipes``: ``{"recipe": {...}}`` or ``{"recipe": {...}, "user": "name"}``."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_body()
+        unknown = set(body) - {"recipe", "user"}
+        if unknown:
+            raise BadRequest(f"Unknown field(s) in the body: {', '.join(sorted(unknown))}.")
+        if "recipe" not in body:
+            raise BadRequest("recipe is required.")
+        recipe = check_recipe(body["recipe"])
+        user = check_saturn_user(body["user"]) if body.get("user") is not None else None
+        created = await self.saturn.create_from_recipe(recipe, user)
+        self.finish_json(created, status=201)
+
+
+class SaturnJobStartHandler(SaturnPanelHandler):
+    """``POST saturn/jobs/{id}/start``: start a run."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, resource_id: str) -> None:
+        check_saturn_id(resource_id)
+        resource = await self.saturn.start_job(resource_id)
+        self.finish_json(self.public(resource), status=202)
+
+
+class SaturnJobRunsHandler(SaturnPanelHandler):
+    """``GET saturn/jobs/{id}/runs``: the job's runs, newest first."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, resource_id: str) -> None:
+        check_saturn_id(resource_id)
+        runs = await self.saturn.load_runs(resource_id)
+        self.finish_json({"runs": runs})
+
+
+class SaturnJobLogsHandler(SaturnPanelHandler):
+    """``GET saturn/jobs/{id}/logs?run=NAME``: one run's log lines."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, resource_id: str) -> None:
+        check_saturn_id(resource_id)
+        run = check_run_name(self.get_query_argument("run", ""))
+        self.finish_json(await self.saturn.run_logs(resource_id, run))
+
+
+class SaturnRunStopHandler(SaturnPanelHandler):
+    """``POST saturn/jobs/{id}/runs/{run}/stop``: stop one run."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, resource_id: str, run: str) -> None:
+        check_saturn_id(resource_id)
+        check_run_name(run)
+        resource = await self.saturn.stop_run(resource_id, run)
+        self.finish_json(self.public(resource), status=202)
+
+
 def route_table() -> list[tuple[str, type[SaturnPanelHandler]]]:
     """The routes, relative to base_url (the ExtensionApp prepends it)."""
     user = r"(?P<user>[^/]+)"
     name = r"(?P<name>[^/]*)"
+    rid = r"(?P<resource_id>[^/]+)"
     return [
         (f"{NAMESPACE}/config", ConfigHandler),
         (f"{NAMESPACE}/resources", ResourcesHandler),
         (f"{NAMESPACE}/events", EventsHandler),
         (f"{NAMESPACE}/hub/servers/{user}/{name}/progress", HubProgressHandler),
         (f"{NAMESPACE}/hub/servers/{user}/{name}", HubServerHandler),
+        (f"{NAMESPACE}/saturn/workspaces/{rid}/(?P<action>start|stop)", SaturnWorkspaceHandler),
+        (f"{NAMESPACE}/saturn/recipes", SaturnRecipesHandler),
+        (f"{NAMESPACE}/saturn/jobs/{rid}/start", SaturnJobStartHandler),
+        (f"{NAMESPACE}/saturn/jobs/{rid}/runs", SaturnJobRunsHandler),
+        (f"{NAMESPACE}/saturn/jobs/{rid}/runs/(?P<run>[^/]+)/stop", SaturnRunStopHandler),
+        (f"{NAMESPACE}/saturn/jobs/{rid}/logs", SaturnJobLogsHandler),
     ]

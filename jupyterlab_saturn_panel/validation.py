@@ -61,6 +61,18 @@ def check_saturn_id(resource_id: str) -> str:
     return resource_id
 
 
+_RUN_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,251}[a-z0-9])?$")
+
+
+def check_run_name(run: str) -> str:
+    """A job run (pod) name: lower-case letters, digits and dashes, else 400."""
+    if not run:
+        raise BadRequest("run is required: the name of one of the job's runs.")
+    if not _RUN_NAME.match(run):
+        raise BadRequest(f"Invalid run name {run!r}.")
+    return run
+
+
 def check_display_name(value: Any) -> str:
     """A JupyterHub display name: 1-255 printable characters without stray spaces."""
     if not isinstance(value, str):
@@ -72,3 +84,71 @@ def check_display_name(value: Any) -> str:
             "displayName cannot have control characters, leading or trailing spaces, or double spaces."
         )
     return value
+
+
+# Saturn Cloud identities (owner names): the OpenAPI spec's segment pattern.
+_SATURN_IDENTITY = re.compile(r"^[a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38}$")
+_RECIPE_NAME = re.compile(r"^[-a-zA-Z0-9]+$")
+#: Required ``spec`` fields per recipe type (reference/saturn-api.md section 6a).
+RECIPE_REQUIRED = {
+    "workspace": ("name", "image", "instance_type"),
+    "job": ("name", "image", "instance_type", "command"),
+    "deployment": ("name", "image", "instance_type", "command"),
+}
+_STRING_FIELDS = ("name", "instance_type", "description", "working_directory", "start_script", "disk_space")
+
+
+def check_saturn_user(user: Any) -> str:
+    """A Saturn Cloud user (identity) name, else 400."""
+    if not isinstance(user, str) or not _SATURN_IDENTITY.match(user):
+        raise BadRequest(
+            f"Invalid Saturn Cloud user {user!r}: lower-case letters, digits and single dashes,"
+            " at most 39 characters."
+        )
+    return user
+
+
+def check_recipe(recipe: Any) -> dict[str, Any]:
+    """A Saturn Cloud recipe in the current format (``{schema_version, type, spec}``), else a 400
+    that names the missing or wrong field."""
+    if not isinstance(recipe, dict):
+        raise BadRequest("recipe must be a JSON object.")
+    if "jupyter_server" in recipe or "rstudio_server" in recipe or ("job" in recipe and "spec" not in recipe):
+        raise BadRequest(
+            "recipe is in the legacy 2022 format; use {\"schema_version\", \"type\", \"spec\"}"
+            " (reference: Saturn Cloud recipes, schema 2025.10.01)."
+        )
+    kind = recipe.get("type")
+    if kind is None:
+        raise BadRequest("recipe.type is required (workspace, job or deployment).")
+    if kind not in RECIPE_REQUIRED:
+        raise BadRequest(f"recipe.type must be workspace, job or deployment, not {kind!r}.")
+    version = recipe.get("schema_version")
+    if version is not None and not isinstance(version, str):
+        raise BadRequest("recipe.schema_version must be a string such as \"2025.10.01\".")
+    spec = recipe.get("spec")
+    if not isinstance(spec, dict):
+        raise BadRequest("recipe.spec is required and must be an object.")
+    for field in RECIPE_REQUIRED[kind]:
+        value = spec.get(field)
+        if value is None or value == "" or value == [] or value == {}:
+            raise BadRequest(f"recipe.spec.{field} is required for a {kind}.")
+    for field in _STRING_FIELDS:
+        if field in spec and spec[field] is not None and not isinstance(spec[field], str):
+            raise BadRequest(f"recipe.spec.{field} must be a string.")
+    if not _RECIPE_NAME.match(spec["name"]):
+        raise BadRequest("recipe.spec.name may only have letters, digits and dashes.")
+    image = spec["image"]
+    if not isinstance(image, (str, dict)):
+        raise BadRequest('recipe.spec.image must be "owner/name:version" or an object.')
+    command = spec.get("command")
+    if command is not None and not isinstance(command, (str, list)):
+        raise BadRequest("recipe.spec.command must be a string or a list of strings.")
+    for field in ("environment_variables", "config_files", "tags", "extra_packages"):
+        if field in spec and spec[field] is not None and not isinstance(spec[field], dict):
+            raise BadRequest(f"recipe.spec.{field} must be an object.")
+    if "git_repositories" in spec and not isinstance(spec["git_repositories"], list):
+        raise BadRequest("recipe.spec.git_repositories must be a list.")
+    if kind == "workspace" and spec.get("ide", "jupyter") not in ("jupyter", "rstudio"):
+        raise BadRequest("recipe.spec.ide must be jupyter or rstudio.")
+    return recipe

@@ -12,7 +12,7 @@ import pytest
 
 from jupyterlab_saturn_panel.demo.local_hub import LocalHub
 
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
+pytest_plugins = ["pytest_jupyter.jupyter_server", "simulator_fixtures"]
 
 
 @pytest.fixture(scope="session")
@@ -131,6 +131,21 @@ class EventStream:
                 await asyncio.wait_for(self._changed.wait(), remaining)
             except asyncio.TimeoutError:
                 pass
+
+    async def ready(self) -> None:
+        """Wait for the snapshot: from then on every change reaches this tab as an event."""
+        await self.wait_for(lambda name, data: name == "snapshot")
+
+    async def wait_resource(self, key: str, predicate: Any = lambda r: True, timeout: float = 30.0) -> dict[str, Any]:
+        """The first state of ``key`` (snapshot or event) for which ``predicate`` is true."""
+
+        def match(name: str, data: Any) -> bool:
+            if name == "snapshot":
+                return any(r["key"] == key and predicate(r) for r in data["resources"])
+            return name == "resource" and data["key"] == key and bool(predicate(data))
+
+        await self.wait_for(match, timeout)
+        return next(s for s in self.resource_states(key) if predicate(s))
 
     def resource_states(self, key: str) -> list[dict[str, Any]]:
         """Every state of one resource this tab saw, in order (snapshot included)."""

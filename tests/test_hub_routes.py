@@ -124,6 +124,7 @@ async def test_progress_route_relays_events_as_they_arrive(jp_fetch: Any) -> Non
 
 async def test_progress_of_a_server_that_is_not_starting(jp_fetch: Any, open_events: Any) -> None:
     tab = open_events()
+    await tab.ready()
     await post(jp_fetch, "carol/idle")
     await tab.wait_for(lambda n, d: n == "resource" and d["key"] == "hub/carol/idle" and d["status"] == "running")
     stopping = body(await jp_fetch(f"{SERVERS}/carol/idle", method="DELETE"))
@@ -138,6 +139,7 @@ async def test_progress_of_a_server_that_is_not_starting(jp_fetch: Any, open_eve
 
 async def test_a_failed_start_ends_in_error_with_the_hubs_message(jp_fetch: Any, open_events: Any) -> None:
     tab = open_events()
+    await tab.ready()
     await post(jp_fetch, "carol/broken", {"userOptions": {"fail": True}})
     failed = await tab.wait_for(
         lambda n, d: n == "resource" and d["key"] == "hub/carol/broken" and d["status"] == "error"
@@ -189,6 +191,7 @@ async def test_the_hubs_own_refusals_are_passed_on(jp_fetch: Any) -> None:
 
 async def test_starting_a_stopping_server_is_a_conflict(jp_fetch: Any, open_events: Any) -> None:
     tab = open_events()
+    await tab.ready()
     await post(jp_fetch, "bob/flip")
     await tab.wait_for(lambda n, d: n == "resource" and d["key"] == "hub/bob/flip" and d["status"] == "running")
     stopping = body(await jp_fetch(f"{SERVERS}/bob/flip", method="DELETE"))

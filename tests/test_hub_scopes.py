@@ -37,6 +37,7 @@ async def test_a_user_token_sees_only_its_users_servers(jp_fetch: Any, open_even
     assert {r["owner"] for r in resources} == {"bob"}
 
     tab = open_events()
+    await tab.ready()
     started = body(await jp_fetch(f"{SERVERS}/bob/mine", method="POST", body="{}"))
     assert started["status"] == "pending"
     await tab.wait_for(lambda n, d: n == "resource" and d["key"] == "hub/bob/mine" and d["status"] == "running")

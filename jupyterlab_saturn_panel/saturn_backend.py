@@ -1,0 +1,361 @@
+"""The Saturn Cloud half of the status engine: workspaces and jobs as Resources, and actions.
+
+Saturn asks for at most one status request per resource per 10 s (seed 000). The engine refreshes
+this backend no more often than ``saturn_min_poll_interval`` and reads every resource with one list
+request per kind, so that holds however many tabs watch. Saturn sends no progress events: while a
+workspace starts, the progress is an estimate from how long its last start took, recomputed locally
+every second (no upstream request) and marked as an estimate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from .engine import Resource, StatusEngine
+from .errors import Forbidden, NotFound, PanelError, Unavailable, UpstreamTimeout
+from .saturn_client import SaturnClient
+
+NOT_CONFIGURED_HINT = (
+    "Set c.SaturnPanel.saturn_url and c.SaturnPanel.saturn_token (inside a Saturn Cloud resource"
+    " they default to $SATURN_BASE_URL and $SATURN_TOKEN)."
+)
+WORKSPACE_STATUSES = {"pending", "running", "stopping", "stopped", "error"}
+RUN_STATUSES = {"pending", "running", "stopping", "stopped", "completed", "error"}
+ACTIVE = {"pending", "running", "stopping"}
+#: How long a first start is assumed to take when this workspace was never seen starting.
+FIRST_START_GUESS = 60.0
+RECENT_RUNS = 5
+
+
+def workspace_key(resource_id: str) -> str:
+    return f"saturn/workspace/{resource_id}"
+
+
+def job_key(resource_id: str) -> str:
+    return f"saturn/job/{resource_id}"
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def run_model(pod: dict[str, Any]) -> dict[str, Any]:
+    """One job run as the panel shows it, from a ``/history`` pod row."""
+    status = pod.get("status") if pod.get("status") in RUN_STATUSES else "pending"
+    started = _parse_time(pod.get("start_time"))
+    finished = _parse_time(pod.get("last_seen")) if status in ("completed", "error", "stopped") else None
+    end = finished or datetime.now(timezone.utc)
+    return {
+        "name": str(pod.get("pod_name", "")),
+        "status": status,
+        "started": pod.get("start_time"),
+        "finished": pod.get("last_seen") if finished else None,
+        "duration": round((end - started).total_seconds(), 1) if started else None,
+    }
+
+
+@dataclass
+class SaturnSettings:
+    """The traits of ``c.SaturnPanel`` the Saturn backend uses."""
+
+    min_interval: float
+    has_admin_token: bool
+
+
+class SaturnBackend:
+    """Saturn Cloud workspaces and jobs for the status engine."""
+
+    name = "saturn"
+
+    def __init__(self, client: SaturnClient | None, settings: SaturnSettings, engine: StatusEngine) -> None:
+        self.client = client
+        self.settings = settings
+        self.engine = engine
+        self.configured = client is not None
+        self.min_interval = settings.min_interval
+        self.user: dict[str, Any] | None = None
+        self.admin_ok: bool | None = None
+        self._admin_message: str | None = None
+        # Start-time estimates: when we first saw each workspace pending, how long starts took.
+        self._pending_since: dict[str, float] = {}
+        self._last_duration: dict[str, float] = {}
+        self._ticker: asyncio.Task[None] | None = None
+        # Job runs: read again only when a job changed or is active (history is not free either).
+        self._runs: dict[str, list[dict[str, Any]]] = {}
+        self._job_seen: dict[str, tuple[Any, ...]] = {}
+
+    def _client(self) -> SaturnClient:
+        if self.client is None:
+            raise Unavailable("Saturn Cloud is not configured.", hint=NOT_CONFIGURED_HINT)
+        return self.client
+
+    # -- identity ------------------------------------------------------------------------------
+    async def identify(self) -> dict[str, Any]:
+        if self.user is None:
+            self.user = await self._client().current_user()
+        if self.settings.has_admin_token and self.admin_ok is None:
+            try:
+                admin = await self._client().current_user(admin=True)
+                self.admin_ok = bool(admin.get("admin"))
+                if not self.admin_ok:
+                    self._admin_message = "saturn_admin_token belongs to a user who is not an admin."
+            except PanelError as exc:
+                self.admin_ok = False
+                self._admin_message = f"saturn_admin_token does not work: {exc.message}"
+        return self.user
+
+    def describe(self, error: PanelError | None) -> dict[str, Any]:
+        message = error.message if error else self._admin_message
+        hint = error.hint if error else None
+        reachable: bool | None
+        if not self.configured:
+            message, hint, reachable = "Saturn Cloud is not configured.", NOT_CONFIGURED_HINT, None
+        elif isinstance(error, (Unavailable, UpstreamTimeout)):
+            reachable = False
+        else:
+            reachable = True if (self.user or error) else None
+        usable = self.configured and error is None and self.user is not None
+        return {
+            "configured": self.configured,
+            "reachable": reachable,
+            "user": (self.user or {}).get("username"),
+            "abilities": {"createForOthers": bool(self.admin_ok), "start": usable, "stop": usable},
+            "message": message,
+            "hint": hint,
+        }
+
+    # -- reading state -------------------------------------------------------------------------
+    def poll_delay(self) -> float:
+        busy = any(
+            r["backend"] == "saturn" and r["status"] in ACTIVE and not (r["kind"] == "workspace" and r["status"] == "running")
+            for r in self.engine.resources.values()
+        )
+        return self.min_interval if busy else max(self.min_interval, 30.0)
+
+    async def refresh(self) -> list[Resource]:
+        await self.identify()
+        client = self._client()
+        workspaces, jobs = await asyncio.gather(client.list_workspaces(), client.list_jobs())
+        resources = [self.workspace_resource(ws) for ws in workspaces]
+        for job in jobs:
+            resources.append(await self._job_with_runs(job))
+        self._ensure_ticker()
+        return resources
+
+    def workspace_resource(self, ws: dict[str, Any]) -> Resource:
+        """The Resource of one Saturn ``Workspace`` object."""
+        resource_id = str(ws.get("id", ""))
+        status = ws.get("status") if ws.get("status") in WORKSPACE_STATUSES else "error"
+        self._track_start(resource_id, status)
+        owner = ws.get("owner") if isinstance(ws.get("owner"), dict) else {}
+        url = ws.get("url") if status == "running" and isinstance(ws.get("url"), str) else None
+        resource: Resource = {
+            "key": workspace_key(resource_id),
+            "backend": "saturn",
+            "kind": "workspace",
+            "id": resource_id,
+            "name": str(ws.get("name", "")),
+            "displayName": str(ws.get("name", "")),
+            "owner": owner.get("identity_name") or owner.get("name") or "",
+            "status": status,
+            "progress": None,
+            "progressEstimated": False,
+            "message": None if ws.get("status") in WORKSPACE_STATUSES else f"Unknown status {ws.get('status')!r}",
+            "url": url,
+            "started": ws.get("started_at"),
+            "lastActivity": ws.get("updated_at"),
+            "actions": self._workspace_actions(status, url),
+            "details": {
+                "size": ws.get("size_display") or ws.get("instance_size"),
+                "ide": ws.get("ide") or "jupyter",
+            },
+        }
+        return self._with_estimate(resource)
+
+    @staticmethod
+    def _workspace_actions(status: str, url: str | None) -> list[str]:
+        actions = []
+        if status in ("stopped", "error"):
+            actions.append("start")
+        if status in ("pending", "running"):
+            actions.append("stop")
+        if status == "running" and url:
+            actions.append("open")
+        return actions
+
+    def _track_start(self, resource_id: str, status: str) -> None:
+        now = time.monotonic()
+        if status == "pending":
+            self._pending_since.setdefault(resource_id, now)
+        elif resource_id in self._pending_since:
+            began = self._pending_since.pop(resource_id)
+            if status == "running":
+                self._last_duration[resource_id] = now - began
+
+    def _with_estimate(self, resource: Resource) -> Resource:
+        """Add the estimated progress of a pending workspace (Saturn gives no progress events)."""
+        if resource["kind"] != "workspace" or resource["status"] != "pending":
+            return resource
+        began = self._pending_since.get(resource["id"], time.monotonic())
+        elapsed = time.monotonic() - began
+        expected = self._last_duration.get(resource["id"])
+        basis = "its last start" if expected else "a first start"
+        expected = expected or FIRST_START_GUESS
+        progress = min(95, int(100 * elapsed / expected))
+        return {
+            **resource,
+            "progress": progress,
+            "progressEstimated": True,
+            "message": f"Saturn status: pending ({int(elapsed)} s; {basis} took about {int(expected)} s)",
+        }
+
+    def _ensure_ticker(self) -> None:
+        if self._pending_since and (self._ticker is None or self._ticker.done()):
+            self._ticker = asyncio.ensure_future(self._tick())
+
+    async def _tick(self) -> None:
+        """Move the estimated progress of pending workspaces once a second, locally."""
+        while self._pending_since:
+            await asyncio.sleep(1.0)
+            for resource in list(self.engine.resources.values()):
+                if resource["backend"] == "saturn" and resource["kind"] == "workspace" and resource["status"] == "pending":
+                    self.engine.upsert(self._with_estimate(resource))
+
+    # -- jobs ----------------------------------------------------------------------------------
+    async def _job_with_runs(self, job: dict[str, Any]) -> Resource:
+        resource_id = str(job.get("id", ""))
+        seen = (job.get("status"), job.get("running_count"), job.get("updated_at"), job.get("last_deploy"))
+        changed = self._job_seen.get(resource_id) != seen
+        self._job_seen[resource_id] = seen
+        if changed or resource_id not in self._runs or job.get("status") in ACTIVE:
+            await self.load_runs(resource_id)
+        return self.job_resource(job)
+
+    async def load_runs(self, resource_id: str) -> list[dict[str, Any]]:
+        """Read a job's runs (newest first) into the state."""
+        pods = await self._client().job_history(resource_id)
+        runs = sorted((run_model(p) for p in pods), key=lambda r: r["started"] or "", reverse=True)
+        self._runs[resource_id] = runs
+        return runs
+
+    def job_resource(self, job: dict[str, Any]) -> Resource:
+        """The Resource of one Saturn ``Job``, with its recent runs."""
+        resource_id = str(job.get("id", ""))
+        runs = self._runs.get(resource_id, [])
+        latest = runs[0] if runs else None
+        status = latest["status"] if latest else (job.get("status") if job.get("status") in RUN_STATUSES else "stopped")
+        owner = job.get("owner") if isinstance(job.get("owner"), dict) else {}
+        actions = ["run"]
+        if any(r["status"] in ("pending", "running") for r in runs) or (job.get("running_count") or 0) > 0:
+            actions.append("stop")
+        return {
+            "key": job_key(resource_id),
+            "backend": "saturn",
+            "kind": "job",
+            "id": resource_id,
+            "name": str(job.get("name", "")),
+            "displayName": str(job.get("name", "")),
+            "owner": owner.get("identity_name") or owner.get("name") or "",
+            "status": status,
+            "progress": None,
+            "progressEstimated": False,
+            "message": None,
+            "url": None,
+            "started": latest["started"] if latest else None,
+            "lastActivity": job.get("updated_at"),
+            "actions": actions,
+            "details": {
+                "command": job.get("command"),
+                "size": job.get("size_display") or job.get("instance_size"),
+                "runs": runs[:RECENT_RUNS],
+            },
+        }
+
+    # -- actions -------------------------------------------------------------------------------
+    async def workspace_action(self, resource_id: str, action: str) -> Resource:
+        """Start or stop a workspace; Saturn answers the Workspace as it now stands."""
+        await self.identify()
+        workspace = await self._client().workspace_action(resource_id, action)
+        resource = self.workspace_resource(workspace)
+        self.engine.upsert(resource)
+        self._ensure_ticker()
+        self.engine.poke(self.name)
+        return resource
+
+    async def start_job(self, resource_id: str) -> Resource:
+        """Start a run of a job, and show it at once."""
+        await self.identify()
+        job = await self._client().job_action(resource_id, "start")
+        await self.load_runs(resource_id)
+        resource = self.job_resource(job)
+        self.engine.upsert(resource)
+        self.engine.poke(self.name)
+        return resource
+
+    async def stop_run(self, resource_id: str, run: str) -> Resource:
+        """Stop one run of a job."""
+        await self.identify()
+        job = await self._client().stop_run(resource_id, run)
+        await self.load_runs(resource_id)
+        resource = self.job_resource(job)
+        self.engine.upsert(resource)
+        self.engine.poke(self.name)
+        return resource
+
+    async def run_logs(self, resource_id: str, run: str) -> dict[str, Any]:
+        """One run's log lines, and whether the run has finished (a viewer stops following)."""
+        await self.identify()
+        client = self._client()
+        lines, runs = await asyncio.gather(client.job_logs(resource_id, run), self.load_runs(resource_id))
+        status = next((r["status"] for r in runs if r["name"] == run), None)
+        if status is None:
+            raise NotFound(f"The job has no run named {run}.")
+        return {
+            "run": run,
+            "status": status,
+            "complete": status in ("completed", "error", "stopped"),
+            "lines": [
+                {"timestamp": line.get("timestamp"), "content": str(line.get("content", ""))}
+                for line in lines
+            ],
+        }
+
+    async def create_from_recipe(self, recipe: dict[str, Any], user: str | None) -> dict[str, Any]:
+        """Create the resource a recipe describes, for the token's user or (admin) another user."""
+        await self.identify()
+        client = self._client()
+        if user is not None and user != (self.user or {}).get("username"):
+            if not self.admin_ok:
+                raise Forbidden(
+                    "Creating a resource for another user needs a working c.SaturnPanel.saturn_admin_token."
+                    + (f" ({self._admin_message})" if self._admin_message else "")
+                )
+            created = await client.clone_recipe_as(recipe, await client.token_for_user(user))
+        else:
+            created = await client.create_recipe(recipe)
+        self.engine.poke(self.name)
+        state = created.get("state") if isinstance(created.get("state"), dict) else {}
+        spec = created.get("spec") if isinstance(created.get("spec"), dict) else recipe.get("spec", {})
+        return {
+            "id": created.get("id") or state.get("id"),
+            "type": created.get("type") or recipe.get("type"),
+            "name": spec.get("name"),
+            "owner": user or (self.user or {}).get("username"),
+            "status": state.get("status"),
+        }
+
+    async def close(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+        if self.client is not None:
+            self.client.close()

@@ -1,0 +1,279 @@
+"""State machines: workspace start/stop over time, and job runs with logs.
+
+Every transition that takes time is an asyncio task on the server's loop; a newer action cancels
+the older task, so state always follows the last request.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import json
+import logging
+import shlex
+from collections.abc import Coroutine
+from typing import Any
+
+from .execute import execute_run, is_executable
+from .models import Job, Run, Workspace, utcnow
+from .options import SimulatorOptions
+
+log = logging.getLogger("saturn_simulator")
+
+_FAILURE_LINES = [
+    "Traceback (most recent call last):",
+    '  File "/home/jovyan/workspace/<job>", line 1, in <module>',
+    "RuntimeError: simulated failure (SIMULATOR_FAIL=1 or /_simulator/fail-next-start)",
+]
+
+
+class Lifecycle:
+    """Drives workspaces and job runs through their states on the running event loop."""
+
+    def __init__(self, options: SimulatorOptions) -> None:
+        self.options = options
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # --- bookkeeping ---------------------------------------------------------------------
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)  # keep a reference: the loop only holds weak ones
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def shutdown(self) -> None:
+        """Cancel every transition and run (killing real commands) and wait for them."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # --- workspaces ----------------------------------------------------------------------
+
+    @staticmethod
+    def cancel_transition(workspace: Workspace) -> None:
+        """Abandon the workspace's pending start or stop."""
+        if workspace.task is not None and not workspace.task.done():
+            workspace.task.cancel()
+        workspace.task = None
+
+    def start_workspace(self, workspace: Workspace, debug_mode: bool = False) -> None:
+        """``stopped|error|stopping → pending → running`` (or ``error``); a no-op when it is
+        already pending or running."""
+        if workspace.status in ("pending", "running"):
+            return
+        self.cancel_transition(workspace)
+        fail = workspace.take_failure()
+        workspace.status = "pending"
+        workspace.started_at = utcnow()
+        workspace.debug_mode = debug_mode
+        workspace.require_restart = False
+        workspace.touch()
+        workspace.task = self._spawn(self._finish_start(workspace, fail))
+
+    async def _finish_start(self, workspace: Workspace, fail: bool) -> None:
+        await asyncio.sleep(self.options.start_delay)
+        workspace.status = "error" if fail else "running"
+        if fail:
+            workspace.started_at = None
+        workspace.touch()
+        workspace.task = None
+
+    def stop_workspace(self, workspace: Workspace) -> None:
+        """``pending|running|error → stopping → stopped``; a no-op when already stopping or
+        stopped."""
+        if workspace.status in ("stopping", "stopped"):
+            return
+        self.cancel_transition(workspace)
+        workspace.status = "stopping"
+        workspace.touch()
+        workspace.task = self._spawn(self._finish_stop(workspace))
+
+    async def _finish_stop(self, workspace: Workspace) -> None:
+        await asyncio.sleep(self.options.stop_delay)
+        workspace.status = "stopped"
+        workspace.started_at = None
+        workspace.debug_mode = False
+        workspace.touch()
+        workspace.task = None
+
+    def restart_workspace(self, workspace: Workspace, debug_mode: bool = False) -> None:
+        """Stop (if active) and start again."""
+        if workspace.status in ("stopped", "error"):
+            self.start_workspace(workspace, debug_mode)
+            return
+        self.cancel_transition(workspace)
+        workspace.status = "stopping"
+        workspace.touch()
+        workspace.task = self._spawn(self._restart(workspace, debug_mode))
+
+    async def _restart(self, workspace: Workspace, debug_mode: bool) -> None:
+        await asyncio.sleep(self.options.stop_delay)
+        workspace.status = "stopped"
+        workspace.task = None
+        self.start_workspace(workspace, debug_mode)
+
+    # --- job runs ------------------------------------------------------------------------
+
+    def start_job(self, job: Job, debug_mode: bool = False) -> Run:
+        """Launch a new run of the job (each start is one more run, running concurrently)."""
+        run = Run(name=job.new_run_name(), job=job)
+        job.runs.append(run)
+        job.debug_mode = debug_mode
+        job.touch()
+        run.task = self._spawn(self._drive_run(run, job.take_failure()))
+        return run
+
+    def stop_run(self, run: Run) -> None:
+        """Stop one live run; it ends ``stopped``. Finished runs are left as they are."""
+        if not run.is_active:
+            return
+        run.log("Received stop request; terminating the run")
+        run.finish("stopped", None)
+        if run.task is not None and not run.task.done():
+            run.task.cancel()  # an executing command is killed by the task's cleanup
+        run.task = None
+
+    def stop_job(self, job: Job) -> None:
+        """Stop every live run of the job."""
+        for run in job.active_runs:
+            self.stop_run(run)
+
+    def restart_job(self, job: Job, debug_mode: bool = False) -> Run:
+        """Stop every live run and start a new one."""
+        self.stop_job(job)
+        return self.start_job(job, debug_mode)
+
+    async def _drive_run(self, run: Run, fail: bool) -> None:
+        delay = self.options.start_delay
+        await asyncio.sleep(delay / 2)  # scheduling and pulling the image
+        run.status = "running"
+        run.started_at = utcnow()
+        run.job.touch()
+        try:
+            if fail:
+                code = await self._play(run, simulated_output(run.job)[:3] + _FAILURE_LINES, 1)
+            elif self.options.execute and is_executable(run.job.command):
+                code = await execute_run(run, self.options.execute_timeout)
+            else:
+                code = await self._play(run, simulated_output(run.job), 0)
+        except Exception as err:  # a simulator bug must not leave a run "running" forever
+            log.exception("run %s failed inside the simulator", run.name)
+            run.log(f"Simulator error: {type(err).__name__}: {err}")
+            code = 1
+        if run.is_active:  # not stopped meanwhile
+            run.finish("completed" if code == 0 else "error", code)
+        run.task = None
+
+    async def _play(self, run: Run, lines: list[str], exit_code: int) -> int:
+        """Emit scripted log lines spread over about ``start_delay`` seconds, or over the job's
+        ``SIMULATOR_DURATION`` environment variable (seconds) when it sets one."""
+        step = run_duration(run.job, self.options.start_delay) / max(len(lines), 1)
+        for line in lines:
+            run.log(line)
+            await asyncio.sleep(step)
+        return exit_code
+
+
+def run_duration(job: Job, default: float) -> float:
+    """How long a simulated run of ``job`` keeps running: ``SIMULATOR_DURATION`` in the job's
+    environment (e.g. for a long run to watch or stop), else ``default``."""
+    try:
+        value = float(job.environment_variables.get("SIMULATOR_DURATION", default))
+    except ValueError:
+        return default
+    return value if 0 <= value <= 24 * 3600 else default
+
+
+# --- scripted output ---------------------------------------------------------------------
+
+
+def _papermill_args(argv: list[str]) -> tuple[str | None, str | None, str]:
+    """Input notebook, output notebook and kernel of a papermill command line."""
+    positional: list[str] = []
+    kernel = "python3"
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("--kernel", "-k") and i + 1 < len(argv):
+            kernel = argv[i + 1]
+            i += 2
+            continue
+        if arg.startswith("--kernel="):
+            kernel = arg.split("=", 1)[1]
+        elif arg.startswith("-") and arg != "-":
+            # options with values we know of; flags take none
+            if arg in ("--stdout-file", "--stderr-file", "--cwd", "--engine", "-f", "-y", "-b", "--language"):
+                i += 1
+            elif arg in ("-p", "-r", "--parameters", "--parameters_raw"):
+                i += 2
+        else:
+            positional.append(arg)
+        i += 1
+    notebook = positional[0] if positional else None
+    output = positional[1] if len(positional) > 1 else None
+    return notebook, output, kernel
+
+
+def _notebook_cells(job: Job, notebook: str | None) -> list[str] | None:
+    """Sources of the code cells of ``notebook`` if the job ships it in ``config_files``."""
+    if not notebook:
+        return None
+    for path, spec in job.config_files.items():
+        if path == notebook or path.endswith("/" + notebook.lstrip("./")):
+            try:
+                content = json.loads(str(spec.get("content", "")))
+                cells = content.get("cells", [])
+                return [
+                    "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+                    for c in cells
+                    if c.get("cell_type") == "code"
+                ]
+            except (ValueError, AttributeError, KeyError, TypeError):
+                return None
+    return None
+
+
+def _literal_prints(source: str) -> list[str]:
+    """What ``print("literal")`` calls in a cell would write; other output can't be guessed."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "print"
+            and node.args
+            and all(isinstance(a, ast.Constant) for a in node.args)
+        ):
+            out.append(" ".join(str(a.value) for a in node.args))  # type: ignore[attr-defined]
+    return out
+
+
+def simulated_output(job: Job) -> list[str]:
+    """Plausible log lines for the job's command when it is not really executed."""
+    try:
+        argv = shlex.split(job.command)
+    except ValueError:
+        argv = job.command.split()
+    if argv and argv[0] == "papermill":
+        notebook, output, kernel = _papermill_args(argv)
+        cells = _notebook_cells(job, notebook)
+        lines = [
+            f"Input Notebook:  {notebook or '-'}",
+            f"Output Notebook: {output or '-'}",
+            f"Executing notebook with kernel: {kernel}",
+        ]
+        sources = cells if cells is not None else [""] * 4
+        for number, source in enumerate(sources, start=1):
+            lines.append(f"Executing Cell {number}/{len(sources)}")
+            lines.extend(_literal_prints(source))
+        return lines
+    lines = [f"Running command: {job.command}"]
+    lines.extend(f"step {i}/5: processing batch {i}" for i in range(1, 6))
+    lines.append("Command finished successfully")
+    return lines
