@@ -13,13 +13,15 @@ import sys
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
+from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 from tornado.iostream import StreamClosedError
 
 from .engine import Resource, StatusEngine, Subscription
-from .errors import BadRequest, PanelError
+from .errors import BadRequest, NotFound, PanelError
 from .hub_backend import HubBackend
+from .notebook_jobs import NotebookJobRequest
 from .saturn_backend import SaturnBackend
 from .upstream import StreamAborted
 from .validation import (
@@ -34,6 +36,8 @@ from .validation import (
 
 NAMESPACE = "saturn-panel"
 KEEPALIVE_SECONDS = 15.0
+#: Notebooks larger than this are not shipped inside a recipe (config_files) but need git.
+MAX_SHIPPED_NOTEBOOK = 5 * 1024 * 1024
 
 
 class SaturnPanelHandler(APIHandler):
@@ -322,6 +326,34 @@ class SaturnRunStopHandler(SaturnPanelHandler):
         self.finish_json(self.public(resource), status=202)
 
 
+class NotebookJobHandler(SaturnPanelHandler):
+    """``POST saturn/notebook-jobs``: run a notebook from the file browser as a Saturn job."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        request = NotebookJobRequest.from_body(self.json_body())
+        content = None
+        if request.source == "recipe":
+            content = await self._notebook(request.path)
+            if len(json.dumps(content)) > MAX_SHIPPED_NOTEBOOK:
+                raise BadRequest(
+                    "The notebook is too large to ship inside a job recipe; use a git repository"
+                    " (the 'git' source in the panel's settings)."
+                )
+        resource = await self.saturn.run_notebook(request.recipe(content))
+        self.finish_json(self.public(resource), status=202)
+
+    async def _notebook(self, path: str) -> dict[str, Any]:
+        try:
+            model = await ensure_async(self.contents_manager.get(path, content=True, type="notebook"))
+        except web.HTTPError as exc:
+            if exc.status_code == 404:
+                raise NotFound(f"No notebook at {path}.") from None
+            raise BadRequest(f"The notebook at {path} cannot be read: {exc.log_message}") from None
+        return dict(model["content"])
+
+
 def route_table() -> list[tuple[str, type[SaturnPanelHandler]]]:
     """The routes, relative to base_url (the ExtensionApp prepends it)."""
     user = r"(?P<user>[^/]+)"
@@ -339,4 +371,5 @@ def route_table() -> list[tuple[str, type[SaturnPanelHandler]]]:
         (f"{NAMESPACE}/saturn/jobs/{rid}/runs", SaturnJobRunsHandler),
         (f"{NAMESPACE}/saturn/jobs/{rid}/runs/(?P<run>[^/]+)/stop", SaturnRunStopHandler),
         (f"{NAMESPACE}/saturn/jobs/{rid}/logs", SaturnJobLogsHandler),
+        (f"{NAMESPACE}/saturn/notebook-jobs", NotebookJobHandler),
     ]

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .engine import Resource, StatusEngine
-from .errors import Forbidden, NotFound, PanelError, Unavailable, UpstreamTimeout
+from .errors import Forbidden, NotFound, PanelError, Unavailable, UpstreamError, UpstreamTimeout
 from .saturn_client import SaturnClient
 
 NOT_CONFIGURED_HINT = (
@@ -301,6 +301,16 @@ class SaturnBackend:
         self.engine.upsert(resource)
         self.engine.poke(self.name)
         return resource
+
+    async def run_notebook(self, recipe: dict[str, Any]) -> Resource:
+        """Apply a notebook's job recipe (create it once, update it later) and start a run."""
+        await self.identify()
+        applied = await self._client().apply_recipe(recipe)
+        state = applied.get("state") if isinstance(applied.get("state"), dict) else {}
+        job_id = applied.get("id") or state.get("id")
+        if not isinstance(job_id, str) or not job_id:
+            raise UpstreamError("Saturn Cloud applied the recipe but answered no job id.")
+        return await self.start_job(job_id)
 
     async def stop_run(self, resource_id: str, run: str) -> Resource:
         """Stop one run of a job."""

@@ -1,0 +1,146 @@
+"""A notebook as a Saturn Cloud job (seed 001): the recipe that runs it with papermill.
+
+The job is named after the notebook's path, so running the same notebook again applies
+(``PUT /api/recipes``) the same job with the current notebook and parameters instead of
+creating a new one. Two ways for the job to see the notebook:
+
+- ``recipe`` (the default): the notebook travels inside the recipe's ``config_files``. It needs
+  nothing set up, and runs exactly what the user sees in Lab, saved. Files the notebook reads
+  beside it are not shipped.
+- ``git``: as in seed 001, the job clones a repository and runs the notebook from it; the
+  notebook must be committed and pushed there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from .errors import BadRequest
+
+HOME = "/home/jovyan"
+JOBS_DIRECTORY = f"{HOME}/workspace/saturn-panel-jobs"
+DEFAULT_IMAGE = "saturncloud/saturn-python:2024.08.01"
+DEFAULT_INSTANCE = "large"
+_PARAMETER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INSTANCE = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
+_IMAGE = re.compile(r"^[\w.-]+/[\w.-]+:[\w.-]+$")
+_GIT_URL = re.compile(r"^(https://[^\s]+|git@[\w.-]+:[^\s]+)$")
+
+
+def with_kernel(notebook: dict[str, Any]) -> dict[str, Any]:
+    """The notebook with a python3 kernelspec when it has none (papermill needs its language)."""
+    metadata = dict(notebook.get("metadata") or {})
+    if not metadata.get("kernelspec"):
+        metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        metadata.setdefault("language_info", {"name": "python"})
+    return {**notebook, "metadata": metadata}
+
+
+@dataclass
+class NotebookJobRequest:
+    """What the browser asks for: which notebook, with which parameters, how it is shipped."""
+
+    path: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    source: str = "recipe"
+    git_url: str = ""
+    git_reference: str = ""
+    git_directory: str = ""
+    image: str = DEFAULT_IMAGE
+    instance_type: str = DEFAULT_INSTANCE
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> NotebookJobRequest:
+        """Validate a request body; a 400 names the wrong field."""
+        unknown = set(body) - {"path", "parameters", "source", "git", "image", "instanceType"}
+        if unknown:
+            raise BadRequest(f"Unknown field(s) in the body: {', '.join(sorted(unknown))}.")
+        path = body.get("path")
+        if not isinstance(path, str) or not path.endswith(".ipynb"):
+            raise BadRequest("path must be the path of a notebook (.ipynb) in the file browser.")
+        posix = PurePosixPath(path)
+        if posix.is_absolute() or ".." in posix.parts or "\\" in path:
+            raise BadRequest("path must be relative to the Jupyter root, without '..'.")
+        parameters = body.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise BadRequest("parameters must be an object of name: value.")
+        for name, value in parameters.items():
+            if not _PARAMETER.match(name):
+                raise BadRequest(f"Invalid parameter name {name!r}: use a Python identifier.")
+            if not isinstance(value, (str, int, float, bool)) or value is None:
+                raise BadRequest(f"Parameter {name} must be a string, number or boolean.")
+        source = body.get("source", "recipe")
+        if source not in ("recipe", "git"):
+            raise BadRequest("source must be 'recipe' (ship the notebook in the job) or 'git'.")
+        git = body.get("git") or {}
+        if not isinstance(git, dict):
+            raise BadRequest("git must be an object {url, reference, directory}.")
+        request = cls(path=path, parameters=parameters, source=source)
+        if source == "git":
+            url = git.get("url")
+            if not isinstance(url, str) or not _GIT_URL.match(url):
+                raise BadRequest("git.url must be an https:// or git@host:path repository URL.")
+            directory = git.get("directory") or ""
+            if not isinstance(directory, str) or directory.startswith("/") or ".." in directory.split("/"):
+                raise BadRequest("git.directory must be a folder inside the repository.")
+            reference = git.get("reference") or ""
+            if not isinstance(reference, str) or any(c.isspace() for c in reference):
+                raise BadRequest("git.reference must be a branch, tag or commit.")
+            request.git_url, request.git_directory, request.git_reference = url, directory, reference
+        image = body.get("image") or DEFAULT_IMAGE
+        if not isinstance(image, str) or not _IMAGE.match(image):
+            raise BadRequest('image must look like "owner/name:version".')
+        instance = body.get("instanceType") or DEFAULT_INSTANCE
+        if not isinstance(instance, str) or not _INSTANCE.match(instance):
+            raise BadRequest("instanceType must be a Saturn Cloud size name such as 'large'.")
+        request.image, request.instance_type = image, instance
+        return request
+
+    @property
+    def job_name(self) -> str:
+        """Stable per notebook path: the same notebook always maps to the same job."""
+        stem = re.sub(r"[^a-z0-9]+", "-", PurePosixPath(self.path).stem.lower()).strip("-")[:40] or "notebook"
+        digest = hashlib.sha1(self.path.encode()).hexdigest()[:6]
+        return f"nb-{stem}-{digest}"
+
+    def command(self, notebook: str) -> str:
+        """Seed 001's papermill command, with ``-p name value`` for each parameter."""
+        output = PurePosixPath(notebook).stem + "-output.ipynb"
+        parts = ["papermill", notebook, output, "--stdout-file", "-", "--stderr-file", "-", "--kernel", "python3"]
+        for name, value in self.parameters.items():
+            parts += ["-p", name, str(value)]  # papermill reads True/False and numbers itself
+        return " ".join(shlex.quote(p) for p in parts)
+
+    def recipe(self, notebook_content: dict[str, Any] | None) -> dict[str, Any]:
+        """The job recipe (reference/saturn-api.md 6a)."""
+        name = PurePosixPath(self.path).name
+        spec: dict[str, Any] = {
+            "name": self.job_name,
+            "description": f"Runs {self.path} with papermill (jupyterlab-saturn-panel).",
+            "image": self.image,
+            "instance_type": self.instance_type,
+            "extra_packages": {"pip": {"install": "papermill"}},
+        }
+        if self.source == "recipe":
+            notebook_content = with_kernel(notebook_content or {})
+            spec["working_directory"] = JOBS_DIRECTORY
+            spec["config_files"] = {
+                f"{JOBS_DIRECTORY}/{name}": {"content": json.dumps(notebook_content), "mode": "0644"}
+            }
+            spec["command"] = self.command(name)
+        else:
+            repo = re.sub(r"\.git$", "", self.git_url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1])
+            clone = f"{HOME}/git-repos/{repo}"
+            entry: dict[str, Any] = {"url": self.git_url, "path": clone, "on_restart": "reclone"}
+            if self.git_reference:
+                entry.update(reference=self.git_reference, reference_type="branch")
+            spec["git_repositories"] = [entry]
+            spec["working_directory"] = f"{clone}/{self.git_directory}".rstrip("/")
+            spec["command"] = self.command(name)
+        return {"schema_version": "2025.10.01", "type": "job", "spec": spec}

@@ -1,0 +1,111 @@
+"""Running the notebook a user looks at as a Saturn job (seed 001), for real, with papermill."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import nbformat
+import pytest
+from conftest import body, error_of
+from simulator_fixtures import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
+from tornado.httpclient import HTTPClientError
+
+FAST = 1.0
+
+
+@pytest.fixture(scope="module")
+def simulator() -> Any:
+    sim = start_simulator(execute=True, min_status_interval=FAST)
+    yield sim
+    sim.close()
+
+
+@pytest.fixture
+def panel_config(simulator: Any) -> dict[str, Any]:
+    return {
+        "saturn_url": simulator.url,
+        "saturn_token": SATURN_USER_TOKEN,
+        "saturn_admin_token": SATURN_ADMIN_TOKEN,
+        "saturn_min_poll_interval": FAST,
+    }
+
+
+@pytest.fixture
+def notebook(jp_root_dir: Any) -> str:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('greeting = "hello"\ntimes = 1')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("for _ in range(times):\n    print(f'{greeting} from the job')")]
+    folder = jp_root_dir / "analysis"
+    folder.mkdir()
+    nbformat.write(nb, folder / "Weekly Report.ipynb")
+    return "analysis/Weekly Report.ipynb"
+
+
+async def expect(call: Any, status: int) -> str:
+    with pytest.raises(HTTPClientError) as info:
+        await call
+    code, payload = error_of(info.value)
+    assert code == status, payload
+    return str(payload["message"])
+
+
+async def run(jp_fetch: Any, payload: dict[str, Any]) -> Any:
+    return await jp_fetch("saturn-panel/saturn/notebook-jobs", method="POST", body=json.dumps(payload))
+
+
+async def test_a_notebook_runs_as_a_job_with_parameters(jp_fetch: Any, open_events: Any, notebook: str) -> None:
+    tab = open_events()
+    await tab.ready()
+    job = body(await run(jp_fetch, {"path": notebook, "parameters": {"greeting": "bonjour", "times": 2}}))
+    assert job["kind"] == "job" and job["name"].startswith("nb-weekly-report-")
+    assert "papermill" in job["details"]["command"] and "-p greeting bonjour" in job["details"]["command"]
+    first = job["details"]["runs"][0]
+    assert first["status"] in ("pending", "running")
+    done = await tab.wait_resource(
+        job["key"], lambda r: r["details"]["runs"] and r["details"]["runs"][0]["name"] == first["name"]
+        and r["details"]["runs"][0]["status"] in ("completed", "error"), timeout=120
+    )
+    logs = body(await jp_fetch(f"saturn-panel/saturn/jobs/{job['id']}/logs", params={"run": first["name"]}))
+    text = "\n".join(line["content"] for line in logs["lines"])
+    assert done["details"]["runs"][0]["status"] == "completed", text
+    assert text.count("bonjour from the job") == 2  # the notebook's output, with the parameters
+    assert "Executing" in text  # papermill's own progress lines reach the logs
+
+    # Running it again updates the same job: no duplicate, a second run.
+    again = body(await run(jp_fetch, {"path": notebook}))
+    assert again["id"] == job["id"]
+    assert again["details"]["runs"][0]["name"] != first["name"]
+    jobs = [r for r in body(await jp_fetch("saturn-panel", "resources"))["resources"] if r["kind"] == "job"]
+    assert [r["name"] for r in jobs].count(job["name"]) == 1
+
+
+async def test_git_source_builds_seed_001s_recipe(jp_fetch: Any, notebook: str, simulator: Any) -> None:
+    import urllib.request
+
+    job = body(await run(jp_fetch, {
+        "path": notebook, "source": "git",
+        "git": {"url": "https://github.com/example/analysis.git", "reference": "main", "directory": "reports"},
+    }))
+    request = urllib.request.Request(
+        f"{simulator.url}/api/jobs/{job['id']}/recipe", headers={"Authorization": f"token {SATURN_USER_TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        spec = json.loads(response.read())["spec"]
+    assert spec["git_repositories"][0]["url"] == "https://github.com/example/analysis.git"
+    assert spec["working_directory"].endswith("/git-repos/analysis/reports")
+    assert spec["command"].startswith("papermill 'Weekly Report.ipynb'")
+
+
+async def test_bad_requests(jp_fetch: Any, notebook: str) -> None:
+    assert "notebook (.ipynb)" in await expect(run(jp_fetch, {"path": "notes.txt"}), 400)
+    assert "without '..'" in await expect(run(jp_fetch, {"path": "../outside.ipynb"}), 400)
+    assert "without '..'" in await expect(run(jp_fetch, {"path": "/etc/x.ipynb"}), 400)
+    assert "No notebook" in await expect(run(jp_fetch, {"path": "missing.ipynb"}), 404)
+    assert "parameter name" in await expect(run(jp_fetch, {"path": notebook, "parameters": {"1x": 1}}), 400)
+    assert "must be a string" in await expect(run(jp_fetch, {"path": notebook, "parameters": {"x": [1]}}), 400)
+    assert "git.url" in await expect(run(jp_fetch, {"path": notebook, "source": "git"}), 400)
+    assert "source must be" in await expect(run(jp_fetch, {"path": notebook, "source": "s3"}), 400)
+    assert "image" in await expect(run(jp_fetch, {"path": notebook, "image": "no tag"}), 400)
+    assert "Unknown field" in await expect(run(jp_fetch, {"path": notebook, "cluster": 1}), 400)
