@@ -1,0 +1,16 @@
+"""JupyterLab for the browser tests (TEST ONLY: galata's configuration removes all protections)."""
+
+import json
+import os
+
+from jupyterlab.galata import configure_jupyter_server
+
+c = get_config()  # noqa: F821
+configure_jupyter_server(c)
+c.ServerApp.port = int(os.environ["SATURN_PANEL_UI_PORT"])
+c.ServerApp.ip = "127.0.0.1"
+c.ServerApp.allow_root = True
+# The panel's settings, written by run_servers.py (tokens in a file, not on a command line).
+with open(os.environ["SATURN_PANEL_UI_SETTINGS"]) as fh:
+    for name, value in json.load(fh).items():
+        setattr(c.SaturnPanel, name, value)

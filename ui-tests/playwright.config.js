@@ -1,0 +1,46 @@
+/**
+ * Galata runs JupyterLab (with the panel) against a real JupyterHub and the Saturn Cloud
+ * simulator, all started by run_servers.py, in Debian's Chromium (Playwright cannot download
+ * its own browsers here).
+ */
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+// One port for the whole run: workers inherit the environment of the main process.
+if (!process.env.SATURN_PANEL_UI_PORT) {
+  process.env.SATURN_PANEL_UI_PORT = String(20000 + (process.pid % 20000));
+}
+const port = process.env.SATURN_PANEL_UI_PORT;
+
+module.exports = {
+  ...baseConfig,
+  timeout: 180000,
+  expect: { timeout: 30000 },
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    ...baseConfig.use,
+    baseURL: `http://127.0.0.1:${port}`,
+    video: 'off',
+    trace: 'off',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run'
+      ]
+    }
+  },
+  webServer: {
+    command: 'jlpm start',
+    url: `http://127.0.0.1:${port}/lab`,
+    timeout: 240000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe'
+  }
+};
