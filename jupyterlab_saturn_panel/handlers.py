@@ -12,8 +12,8 @@ import json
 import sys
 from typing import Any
 
-from jupyter_server.auth.decorator import authorized
 from jupyter_core.utils import ensure_async
+from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 from tornado.iostream import StreamClosedError

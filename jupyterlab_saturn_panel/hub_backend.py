@@ -84,7 +84,7 @@ class HubBackend:
         self._progress: dict[str, dict[str, Any]] = {}
         self._errors: dict[str, str] = {}
         self._following: dict[str, asyncio.Task[None]] = {}
-        self._background: set[asyncio.Task[Any]] = set()
+        self._background: set[asyncio.Future[Any]] = set()
 
     # -- identity and abilities ----------------------------------------------------------------
     def _client(self) -> HubClient:
@@ -364,12 +364,11 @@ class HubBackend:
             self._client().start_server(user, name, user_options=user_options, display_name=display_name)
         )
         call.add_done_callback(lambda f: self._late(f, user, name, "start"))
+        failure: PanelError | None = None
         try:
             response = await self._settle(call)
         except (UpstreamError, UpstreamTimeout) as exc:
             response, failure = None, exc
-        else:
-            failure = None
         if response is not None and response.status not in (201, 202):
             failure = self._start_failure(response, user, name)
         await self.reread_user(user)

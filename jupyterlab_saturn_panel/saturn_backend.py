@@ -39,6 +39,15 @@ def job_key(resource_id: str) -> str:
     return f"saturn/job/{resource_id}"
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (upstream shapes are not trusted)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _status(value: Any, allowed: set[str], fallback: str) -> str:
+    return value if isinstance(value, str) and value in allowed else fallback
+
+
 def _parse_time(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
@@ -51,7 +60,7 @@ def _parse_time(value: Any) -> datetime | None:
 
 def run_model(pod: dict[str, Any]) -> dict[str, Any]:
     """One job run as the panel shows it, from a ``/history`` pod row."""
-    status = pod.get("status") if pod.get("status") in RUN_STATUSES else "pending"
+    status = _status(pod.get("status"), RUN_STATUSES, "pending")
     started = _parse_time(pod.get("start_time"))
     finished = _parse_time(pod.get("last_seen")) if status in ("completed", "error", "stopped") else None
     end = finished or datetime.now(timezone.utc)
@@ -155,9 +164,9 @@ class SaturnBackend:
     def workspace_resource(self, ws: dict[str, Any]) -> Resource:
         """The Resource of one Saturn ``Workspace`` object."""
         resource_id = str(ws.get("id", ""))
-        status = ws.get("status") if ws.get("status") in WORKSPACE_STATUSES else "error"
+        status = _status(ws.get("status"), WORKSPACE_STATUSES, "error")
         self._track_start(resource_id, status)
-        owner = ws.get("owner") if isinstance(ws.get("owner"), dict) else {}
+        owner = _obj(ws.get("owner"))
         url = ws.get("url") if status == "running" and isinstance(ws.get("url"), str) else None
         resource: Resource = {
             "key": workspace_key(resource_id),
@@ -253,8 +262,8 @@ class SaturnBackend:
         resource_id = str(job.get("id", ""))
         runs = self._runs.get(resource_id, [])
         latest = runs[0] if runs else None
-        status = latest["status"] if latest else (job.get("status") if job.get("status") in RUN_STATUSES else "stopped")
-        owner = job.get("owner") if isinstance(job.get("owner"), dict) else {}
+        status = latest["status"] if latest else _status(job.get("status"), RUN_STATUSES, "stopped")
+        owner = _obj(job.get("owner"))
         actions = ["run"]
         if any(r["status"] in ("pending", "running") for r in runs) or (job.get("running_count") or 0) > 0:
             actions.append("stop")
@@ -306,7 +315,7 @@ class SaturnBackend:
         """Apply a notebook's job recipe (create it once, update it later) and start a run."""
         await self.identify()
         applied = await self._client().apply_recipe(recipe)
-        state = applied.get("state") if isinstance(applied.get("state"), dict) else {}
+        state = _obj(applied.get("state"))
         job_id = applied.get("id") or state.get("id")
         if not isinstance(job_id, str) or not job_id:
             raise UpstreamError("Saturn Cloud applied the recipe but answered no job id.")
@@ -354,8 +363,8 @@ class SaturnBackend:
         else:
             created = await client.create_recipe(recipe)
         self.engine.poke(self.name)
-        state = created.get("state") if isinstance(created.get("state"), dict) else {}
-        spec = created.get("spec") if isinstance(created.get("spec"), dict) else recipe.get("spec", {})
+        state = _obj(created.get("state"))
+        spec = _obj(created.get("spec")) or _obj(recipe.get("spec"))
         return {
             "id": created.get("id") or state.get("id"),
             "type": created.get("type") or recipe.get("type"),

@@ -177,3 +177,20 @@ def open_events(jp_http_port: int, jp_base_url: str, jp_auth_header: dict[str, s
     yield opener
     for stream in streams:
         stream.close()
+
+
+async def fetch_url(url: str, token: str | None = None, method: str = "GET") -> tuple[int, Any]:
+    """An HTTP call to another process (hub, simulator, a link the panel offers), without blocking
+    the loop the server under test runs on. Returns the status and the JSON body (or text)."""
+    from tornado.httpclient import AsyncHTTPClient
+
+    headers = {"Authorization": f"token {token}"} if token else {}
+    response = await AsyncHTTPClient().fetch(
+        url, method=method, headers=headers, body="" if method == "POST" else None,
+        raise_error=False, request_timeout=20,
+    )
+    text = (response.body or b"").decode()
+    try:
+        return response.code, json.loads(text) if text.strip() else None
+    except ValueError:
+        return response.code, text

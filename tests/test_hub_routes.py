@@ -6,11 +6,10 @@ import asyncio
 import json
 import logging
 import time
-import urllib.request
 from typing import Any
 
 import pytest
-from conftest import body, error_of
+from conftest import body, error_of, fetch_url
 from tornado.httpclient import HTTPClientError
 
 SERVERS = "saturn-panel/hub/servers"
@@ -71,8 +70,7 @@ async def test_start_shows_progress_then_running_and_the_link_opens(
     assert running["progress"] is None
     assert running["url"] == f"{local_hub.public_url}/user/alice/analysis/"
     assert set(running["actions"]) == {"stop", "open"}
-    with urllib.request.urlopen(running["url"], timeout=10) as opened:  # the link really opens
-        assert opened.status == 200
+    assert (await fetch_url(running["url"]))[0] == 200  # the link really opens
 
     # Starting what already runs is a success, not an error.
     again = body(await post(jp_fetch, "alice/analysis"))

@@ -97,7 +97,7 @@ def garbage_server() -> Iterator[str]:
     """Answers every request with an HTML page: not a hub API."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.end_headers()

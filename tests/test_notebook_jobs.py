@@ -7,7 +7,7 @@ from typing import Any
 
 import nbformat
 import pytest
-from conftest import body, error_of
+from conftest import body, error_of, fetch_url
 from simulator_fixtures import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
 from tornado.httpclient import HTTPClientError
 
@@ -82,17 +82,13 @@ async def test_a_notebook_runs_as_a_job_with_parameters(jp_fetch: Any, open_even
 
 
 async def test_git_source_builds_seed_001s_recipe(jp_fetch: Any, notebook: str, simulator: Any) -> None:
-    import urllib.request
-
     job = body(await run(jp_fetch, {
         "path": notebook, "source": "git",
         "git": {"url": "https://github.com/example/analysis.git", "reference": "main", "directory": "reports"},
     }))
-    request = urllib.request.Request(
-        f"{simulator.url}/api/jobs/{job['id']}/recipe", headers={"Authorization": f"token {SATURN_USER_TOKEN}"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        spec = json.loads(response.read())["spec"]
+    status, recipe = await fetch_url(f"{simulator.url}/api/jobs/{job['id']}/recipe", SATURN_USER_TOKEN)
+    assert status == 200
+    spec = recipe["spec"]
     assert spec["git_repositories"][0]["url"] == "https://github.com/example/analysis.git"
     assert spec["working_directory"].endswith("/git-repos/analysis/reports")
     assert spec["command"].startswith("papermill 'Weekly Report.ipynb'")

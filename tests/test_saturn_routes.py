@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import urllib.request
 from typing import Any
 
 import pytest
-from conftest import body, error_of
+from conftest import body, error_of, fetch_url
 from simulator_fixtures import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
 from tornado.httpclient import HTTPClientError
 
@@ -37,12 +36,11 @@ def panel_config(simulator: Any) -> dict[str, Any]:
     }
 
 
-def sim_api(simulator: Any, path: str, token: str = SATURN_ADMIN_TOKEN, method: str = "GET") -> Any:
-    request = urllib.request.Request(
-        f"{simulator.url}{path}", method=method, headers={"Authorization": f"token {token}"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read() or b"null")
+async def sim_api(simulator: Any, path: str, method: str = "GET") -> Any:
+    """The simulator's own API with the admin token (what the test sees behind the panel)."""
+    status, payload = await fetch_url(f"{simulator.url}{path}", SATURN_ADMIN_TOKEN, method)
+    assert status < 300, payload
+    return payload
 
 
 async def expect(call: Any, status: int) -> dict[str, Any]:
@@ -94,8 +92,7 @@ async def test_start_shows_an_estimate_then_running_and_stop(jp_fetch: Any, open
     pending = [s for s in tab.resource_states(key) if s["status"] == "pending"]
     assert all(s["progressEstimated"] and 0 <= s["progress"] <= 95 for s in pending)
     assert all("Saturn status: pending" in s["message"] for s in pending)
-    with urllib.request.urlopen(running["url"], timeout=10) as ide:  # "Open IDE" really opens
-        assert ide.status == 200
+    assert (await fetch_url(running["url"]))[0] == 200  # "Open IDE" really opens
     # Starting what runs is a success.
     again = body(await jp_fetch(f"saturn-panel/saturn/workspaces/{workspace['id']}/start", method="POST", body=""))
     assert again["status"] == "running"
@@ -117,7 +114,7 @@ async def test_a_failed_start_shows_error(jp_fetch: Any, open_events: Any, simul
     tab = open_events()
     await tab.ready()
     workspace = (await by_name(jp_fetch))["r-reports"]
-    sim_api(simulator, f"/_simulator/fail-next-start/{workspace['id']}", method="POST")
+    await sim_api(simulator, f"/_simulator/fail-next-start/{workspace['id']}", method="POST")
     await jp_fetch(f"saturn-panel/saturn/workspaces/{workspace['id']}/start", method="POST", body="")
     failed = await tab.wait_for(
         lambda n, d: n == "resource" and d["key"] == workspace["key"] and d["status"] == "error"
@@ -180,7 +177,7 @@ async def test_admin_creates_a_workspace_for_another_user(jp_fetch: Any, simulat
         "saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": recipe, "user": "bob"})
     ))
     assert created["owner"] == "bob"
-    bobs = sim_api(simulator, "/api/workspaces?owner_name=main/bob")["workspaces"]
+    bobs = (await sim_api(simulator, "/api/workspaces?owner_name=main/bob"))["workspaces"]
     assert "for-bob" in {w["name"] for w in bobs}
     assert created["id"] in {w["id"] for w in bobs}
 
@@ -279,7 +276,7 @@ class TestTheTenSecondRule:
             await tab.wait_for(
                 lambda n, d: n == "resource" and d["key"] == workspace["key"] and d["status"] == "running", timeout=40
             )
-        stats = sim_api(strict, "/_simulator/stats")
+        stats = await sim_api(strict, "/_simulator/stats")
         assert stats["rate_limit_violations"] == 0
         # One list every 10 s at most: the workspace was read a handful of times, not 20 tabs' worth.
         assert 2 <= stats["status_requests"][workspace["id"]] <= 5

@@ -7,7 +7,6 @@ import time
 import uuid
 from typing import Any, Callable
 
-import pytest
 import requests
 
 # The fixtures (saturn_simulator, saturn_simulator_factory) come from the simulator_fixtures

@@ -36,7 +36,7 @@ module.exports = {
     }
   },
   webServer: {
-    command: 'jlpm start',
+    command: 'python run_servers.py',
     url: `http://127.0.0.1:${port}/lab`,
     timeout: 240000,
     reuseExistingServer: false,

@@ -13,6 +13,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +42,18 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    # Playwright may kill us without a signal we can catch: when our parent goes, stop too, so no
+    # hub or simulator outlives the test run.
+    parent = os.getppid()
+
+    def watch_parent() -> None:
+        while not stopping:
+            if os.getppid() != parent:
+                stop()
+                return
+            time.sleep(1)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     try:
         hub.start()
         simulator = SimulatorProcess(token="ui-alice-token-0123456789", admin_token="ui-admin-token-0123456789",
@@ -69,7 +83,8 @@ def main() -> int:
                 [sys.executable, "-m", "jupyterlab", "--config", str(HERE / "jupyter_server_test_config.py")],
                 env=env,
             )
-            lab.wait()
+            while lab.poll() is None:
+                time.sleep(0.5)
         return 0
     finally:
         if lab is not None and lab.poll() is None:

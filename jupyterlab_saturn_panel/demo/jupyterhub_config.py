@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-c = get_config()  # noqa: F821  (provided by JupyterHub when it loads this file)
+c = get_config()  # type: ignore[name-defined]  # noqa: F821  (JupyterHub provides it)
 
 run_dir = os.environ["SP_HUB_DIR"]
 c.JupyterHub.ip = "127.0.0.1"
