@@ -1,0 +1,191 @@
+import { Notification } from '@jupyterlab/apputils';
+import { nullTranslator } from '@jupyterlab/translation';
+
+import { ResourceModel } from '../model';
+import { ActionNotifier } from '../notifications';
+import { config, hubServer, resource } from './fixtures';
+
+const KEY = 'hub/alice/dev';
+const URL = 'http://127.0.0.1:8000/user/alice/dev/';
+
+function setup(settings: Partial<ActionNotifier['settings']> = {}) {
+  const model = new ResourceModel();
+  model.applyBackends(config());
+  model.applySnapshot([resource(hubServer('alice', 'dev'))]);
+  const opened: string[] = [];
+  const openedInTab: string[] = [];
+  let allowPopups = true;
+  const notifier = new ActionNotifier({
+    model,
+    translator: nullTranslator,
+    onOpen: key => opened.push(key),
+    openInNewTab: url => {
+      openedInTab.push(url);
+      return allowPopups;
+    }
+  });
+  notifier.settings = { ...notifier.settings, ...settings };
+  const update = (extra: { [key: string]: unknown }) =>
+    model.applyResource(resource(hubServer('alice', 'dev', extra)));
+  return {
+    model,
+    notifier,
+    opened,
+    openedInTab,
+    update,
+    blockPopups: () => {
+      allowPopups = false;
+    }
+  };
+}
+
+function toasts() {
+  return Notification.manager.notifications;
+}
+
+describe('ActionNotifier', () => {
+  afterEach(() => {
+    Notification.dismiss();
+  });
+
+  it('follows a start: in-progress toast with progress, then success with an Open action', () => {
+    const { notifier, update, opened } = setup();
+    notifier.track(KEY, 'start');
+    expect(toasts()).toHaveLength(1);
+    expect(toasts()[0].type).toBe('in-progress');
+    expect(toasts()[0].message).toBe('Starting dev…');
+    expect(toasts()[0].options.progress).toBe(0);
+
+    update({
+      status: 'pending',
+      progress: 40,
+      message: 'Fake step 2/4',
+      actions: ['stop']
+    });
+    notifier.accepted(KEY);
+    expect(toasts()).toHaveLength(1);
+    expect(toasts()[0].type).toBe('in-progress');
+    expect(toasts()[0].options.progress).toBeCloseTo(0.4);
+    expect(toasts()[0].message).toBe('Starting dev… Fake step 2/4');
+
+    update({ status: 'running', url: URL, actions: ['stop', 'open'] });
+    expect(toasts()).toHaveLength(1);
+    expect(toasts()[0].type).toBe('success');
+    expect(toasts()[0].message).toBe('dev is ready.');
+    const actions = toasts()[0].options.actions ?? [];
+    expect(actions.map(a => a.label)).toEqual(['Open']);
+    actions[0].callback(new MouseEvent('click'));
+    expect(opened).toEqual([KEY]);
+    expect(notifier.tracked).toEqual([]);
+  });
+
+  it('marks an estimated progress as such', () => {
+    const { notifier, update } = setup();
+    notifier.track(KEY, 'start');
+    update({
+      status: 'pending',
+      progress: 40,
+      progressEstimated: true,
+      message: 'Booting'
+    });
+    expect(toasts()[0].message).toBe('Starting dev (~40%, estimate)… Booting');
+  });
+
+  it('does not take the stale "stopped" state before the start for a failure', () => {
+    const { notifier, update } = setup();
+    notifier.track(KEY, 'start');
+    notifier.accepted(KEY);
+    update({ lastActivity: '2026-11-21T23:00:00Z' });
+    expect(toasts()[0].type).toBe('in-progress');
+    update({ status: 'pending', progress: 10 });
+    update({ status: 'stopped', message: 'Spawn failed: Timeout' });
+    expect(toasts()[0].type).toBe('error');
+    expect(toasts()[0].message).toBe(
+      'Could not start dev: Spawn failed: Timeout'
+    );
+  });
+
+  it('reports an error status with its message', () => {
+    const { notifier, update } = setup();
+    notifier.track(KEY, 'start');
+    update({ status: 'pending', progress: 10 });
+    update({ status: 'error', message: 'Spawn failed: image not found' });
+    expect(toasts()).toHaveLength(1);
+    expect(toasts()[0].type).toBe('error');
+    expect(toasts()[0].message).toBe(
+      'Could not start dev: Spawn failed: image not found'
+    );
+  });
+
+  it('reports a refused request', () => {
+    const { notifier } = setup();
+    notifier.track(KEY, 'start');
+    notifier.failed(KEY, 'requires any of [start:servers]');
+    expect(toasts()[0].type).toBe('error');
+    expect(toasts()[0].message).toBe(
+      'Could not start dev: requires any of [start:servers]'
+    );
+    expect(notifier.tracked).toEqual([]);
+  });
+
+  it('shows no start toast when notifyOnStartComplete is off, but still reports failures', () => {
+    const { notifier, update } = setup({ notifyOnStartComplete: false });
+    notifier.track(KEY, 'start');
+    update({ status: 'pending', progress: 10 });
+    expect(toasts()).toHaveLength(0);
+    update({ status: 'running', url: URL, actions: ['open'] });
+    expect(toasts()).toHaveLength(0);
+    expect(notifier.tracked).toEqual([]);
+
+    notifier.track(KEY, 'start');
+    notifier.failed(KEY, 'boom');
+    expect(toasts().map(t => t.type)).toEqual(['error']);
+  });
+
+  it('opens the new tab itself with openOnReady', () => {
+    const { notifier, update, openedInTab } = setup({ openOnReady: true });
+    notifier.track(KEY, 'start');
+    update({ status: 'pending', progress: 90 });
+    update({ status: 'running', url: URL, actions: ['open'] });
+    expect(openedInTab).toEqual([URL]);
+    expect(toasts()[0].message).toBe(
+      'dev is ready and was opened in a new tab.'
+    );
+    expect(toasts()[0].options.actions ?? []).toEqual([]);
+  });
+
+  it('falls back to an Open action when the browser blocks the tab', () => {
+    const { notifier, update, blockPopups } = setup({ openOnReady: true });
+    blockPopups();
+    notifier.track(KEY, 'start');
+    update({ status: 'pending', progress: 90 });
+    update({ status: 'running', url: URL, actions: ['open'] });
+    expect(toasts()[0].message).toBe('dev is ready.');
+    expect((toasts()[0].options.actions ?? []).map(a => a.label)).toEqual([
+      'Open'
+    ]);
+  });
+
+  it('follows a stop until the server says it is stopped', () => {
+    const { notifier, update } = setup();
+    update({ status: 'running', url: URL, actions: ['stop', 'open'] });
+    notifier.track(KEY, 'stop');
+    update({ status: 'stopping', actions: [] });
+    notifier.accepted(KEY);
+    expect(toasts()[0].type).toBe('in-progress');
+    expect(toasts()[0].message).toBe('Stopping dev…');
+    update({ status: 'stopped' });
+    expect(toasts()[0].type).toBe('success');
+    expect(toasts()[0].message).toBe('dev stopped.');
+  });
+
+  it('reports a deletion whose removal arrived before the answer', () => {
+    const { model, notifier } = setup();
+    notifier.track(KEY, 'delete');
+    model.applyRemoved(KEY);
+    expect(toasts()[0].type).toBe('in-progress');
+    notifier.accepted(KEY);
+    expect(toasts()[0].type).toBe('success');
+    expect(toasts()[0].message).toBe('dev was deleted.');
+  });
+});

@@ -1,0 +1,320 @@
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { Notification } from '@jupyterlab/apputils';
+import { nullTranslator } from '@jupyterlab/translation';
+import { CommandRegistry } from '@lumino/commands';
+import { Widget } from '@lumino/widgets';
+
+import { addCommands, CommandIDs } from '../commands';
+import { ResourceModel } from '../model';
+import { ActionNotifier } from '../notifications';
+import { SaturnPanel } from '../panel';
+import { config, hubServer, resource, saturnWorkspace } from './fixtures';
+
+const WS = '0123456789abcdef0123456789abcdef';
+const URL = 'http://127.0.0.1:8000/user/alice/dev/';
+
+async function waitFor<T>(
+  find: () => T | null | undefined | false,
+  timeout = 8000
+): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const found = find();
+    if (found) {
+      return found;
+    }
+    if (Date.now() - start > timeout) {
+      throw new Error('timed out waiting');
+    }
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+}
+
+function setup() {
+  const model = new ResourceModel();
+  const commands = new CommandRegistry();
+  const app = {
+    commands,
+    contextMenuHitTest: () => undefined,
+    serviceManager: { contents: {} }
+  } as unknown as JupyterFrontEnd;
+  const notifier = new ActionNotifier({
+    model,
+    translator: nullTranslator,
+    onOpen: () => undefined,
+    openInNewTab: () => true
+  });
+  const commandsDisposable = addCommands({
+    app,
+    model,
+    notifier,
+    translator: nullTranslator,
+    fileBrowser: null,
+    refresh: async () => undefined,
+    openPanel: () => undefined
+  });
+  const panel = new SaturnPanel({
+    model,
+    commands,
+    translator: nullTranslator
+  });
+  Widget.attach(panel, document.body);
+  return {
+    model,
+    commands,
+    panel,
+    dispose: () => {
+      panel.dispose();
+      commandsDisposable.dispose();
+      notifier.dispose();
+      model.dispose();
+    }
+  };
+}
+
+function row(panel: SaturnPanel, key: string): HTMLElement | null {
+  return panel.node.querySelector(
+    `.jp-SaturnPanel-row[data-key="${key}"]`
+  ) as HTMLElement | null;
+}
+
+describe('SaturnPanel', () => {
+  let env: ReturnType<typeof setup>;
+  beforeEach(() => {
+    env = setup();
+  });
+  afterEach(() => {
+    env.dispose();
+    Notification.dismiss();
+  });
+
+  it('exposes the stable hooks browser tests use', async () => {
+    const { model, panel } = env;
+    model.applyBackends(config());
+    model.applySnapshot([
+      resource(hubServer('alice', '')),
+      resource(
+        hubServer('alice', 'dev', {
+          status: 'running',
+          url: URL,
+          actions: ['stop', 'open']
+        })
+      ),
+      resource(hubServer('alice', 'old')),
+      resource(
+        hubServer('bob', 'gpu', {
+          status: 'pending',
+          progress: 40,
+          message: 'Fake step 2/4',
+          actions: ['stop']
+        })
+      ),
+      resource(
+        saturnWorkspace(WS, 'ws', {
+          status: 'pending',
+          progress: 40,
+          progressEstimated: true,
+          message: 'Starting the server',
+          actions: ['stop']
+        })
+      )
+    ]);
+
+    expect(panel.id).toBe('saturn-panel');
+    expect(document.getElementById('saturn-panel')).toBe(panel.node);
+    const hub = panel.node.querySelector('[data-section="hub"]');
+    const saturn = panel.node.querySelector('[data-section="saturn"]');
+    expect(hub).not.toBeNull();
+    expect(saturn).not.toBeNull();
+
+    const dev = await waitFor(() => row(panel, 'hub/alice/dev'));
+    expect(dev.dataset.status).toBe('running');
+    expect(dev.closest('[data-section="hub"]')).toBe(hub);
+    expect(dev.querySelector('[aria-label="Stop dev"]')).not.toBeNull();
+    const link = dev.querySelector(
+      'a[aria-label="Open dev in a new tab"]'
+    ) as HTMLAnchorElement;
+    expect(link.getAttribute('href')).toBe(URL);
+    expect(link.getAttribute('target')).toBe('_blank');
+    expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+
+    const old = await waitFor(() => row(panel, 'hub/alice/old'));
+    expect(old.dataset.status).toBe('stopped');
+    const startOld = old.querySelector(
+      '[aria-label="Start old"]'
+    ) as HTMLButtonElement;
+    expect(startOld.disabled).toBe(false);
+    expect(old.querySelector('[aria-label="Delete old"]')).not.toBeNull();
+    expect(old.querySelector('a')).toBeNull();
+
+    const gpu = row(panel, 'hub/bob/gpu')!;
+    const bar = gpu.querySelector('[role="progressbar"]')!;
+    expect(bar.getAttribute('aria-valuenow')).toBe('40');
+    expect(gpu.textContent).toContain('Fake step 2/4');
+
+    const ws = await waitFor(() => row(panel, `saturn/workspace/${WS}`));
+    expect(ws.closest('[data-section="saturn"]')).toBe(saturn);
+    expect(ws.textContent).toContain('~40% (estimate)');
+    expect(ws.textContent).toContain('Starting the server');
+    expect(ws.textContent).toContain('Large - 2 cores - 16 GB RAM');
+
+    // Rows of other users are grouped under their owner.
+    const owners = Array.from(
+      hub!.querySelectorAll('.jp-SaturnPanel-group')
+    ).map(g => (g as HTMLElement).dataset.owner);
+    expect(owners).toEqual(['alice', 'bob']);
+
+    // Toolbar buttons and the filter box live in the panel.
+    await waitFor(() =>
+      panel.node.querySelector('[aria-label="New named server"]')
+    );
+    await waitFor(() =>
+      panel.node.querySelector('[aria-label="New workspace from recipe"]')
+    );
+    expect(
+      panel.node.querySelector('input[aria-label="Filter servers"]')
+    ).not.toBeNull();
+  });
+
+  it('updates rows live and filters them', async () => {
+    const { model, panel } = env;
+    model.applyBackends(config());
+    model.applySnapshot([
+      resource(hubServer('alice', 'dev')),
+      resource(hubServer('alice', 'other'))
+    ]);
+    await waitFor(() => row(panel, 'hub/alice/dev'));
+
+    model.applyResource(
+      resource(
+        hubServer('alice', 'dev', {
+          status: 'pending',
+          progress: 75,
+          actions: ['stop']
+        })
+      )
+    );
+    const bar = await waitFor(() =>
+      row(panel, 'hub/alice/dev')?.querySelector('[role="progressbar"]')
+    );
+    expect(bar.getAttribute('aria-valuenow')).toBe('75');
+    expect(row(panel, 'hub/alice/dev')!.dataset.status).toBe('pending');
+
+    model.filter = 'oth';
+    await waitFor(() => !row(panel, 'hub/alice/dev'));
+    expect(row(panel, 'hub/alice/other')).not.toBeNull();
+    model.filter = 'nothing-like-this';
+    await waitFor(() => panel.node.textContent?.includes('Nothing matches'));
+  });
+
+  it('explains an unconfigured or refusing backend instead of listing', async () => {
+    const { model, panel } = env;
+    model.applyBackends(
+      config({
+        hub: {
+          missingScopes: ['servers!user'],
+          abilities: {
+            listAllUsers: false,
+            start: false,
+            stop: true,
+            delete: true
+          },
+          hint: 'Add "servers!user" to c.Spawner.server_token_scopes'
+        },
+        saturn: {
+          configured: false,
+          reachable: false,
+          message: null,
+          hint: null
+        }
+      })
+    );
+    model.applySnapshot([resource(hubServer('alice', 'dev'))]);
+    const hub = panel.node.querySelector('[data-section="hub"]')!;
+    const saturn = panel.node.querySelector('[data-section="saturn"]')!;
+    await waitFor(() => saturn.textContent?.includes('not configured'));
+    expect(saturn.textContent).toContain('c.SaturnPanel.saturn_url');
+    expect(hub.textContent).toContain('servers!user');
+    expect(hub.textContent).toContain('c.Spawner.server_token_scopes');
+    expect(hub.textContent).toContain('cannot start servers');
+    // The start button is there but disabled: the token may not start.
+    const start = row(panel, 'hub/alice/dev')!.querySelector(
+      '[aria-label="Start dev"]'
+    ) as HTMLButtonElement;
+    expect(start.disabled).toBe(true);
+  });
+
+  it('shows the connection state', async () => {
+    const { model, panel } = env;
+    model.applyBackends(config());
+    model.setConnection({
+      state: 'reconnecting',
+      reason: 'network',
+      detail: null,
+      retryAt: Date.now() + 8000
+    });
+    const banner = await waitFor(() =>
+      panel.node.querySelector('.jp-SaturnPanel-connection')
+    );
+    expect(banner.textContent).toContain('Disconnected from live updates.');
+    expect(banner.textContent).toMatch(/Reconnecting in [78] s/);
+    model.setConnection({
+      state: 'connected',
+      reason: null,
+      detail: null,
+      retryAt: null
+    });
+    await waitFor(
+      () => !panel.node.querySelector('.jp-SaturnPanel-connection')
+    );
+  });
+
+  it('hides and shows sections in their order', () => {
+    const { panel } = env;
+    panel.setSectionVisible('hub', false);
+    expect(panel.node.querySelector('[data-section="hub"]')).toBeNull();
+    panel.setSectionVisible('saturn', false);
+    panel.setSectionVisible('saturn', true);
+    panel.setSectionVisible('hub', true);
+    const sections = Array.from(
+      panel.node.querySelectorAll('[data-section]')
+    ).map(s => (s as HTMLElement).dataset.section);
+    expect(sections).toEqual(['hub', 'saturn']);
+  });
+
+  it('enables commands from the resource actions', () => {
+    const { model, commands } = env;
+    model.applyBackends(config());
+    model.applySnapshot([
+      resource(
+        hubServer('alice', 'dev', {
+          status: 'running',
+          url: URL,
+          actions: ['stop', 'open']
+        })
+      ),
+      resource(hubServer('alice', ''))
+    ]);
+    expect(commands.isEnabled(CommandIDs.stop, { key: 'hub/alice/dev' })).toBe(
+      true
+    );
+    expect(commands.isEnabled(CommandIDs.start, { key: 'hub/alice/dev' })).toBe(
+      false
+    );
+    expect(commands.isEnabled(CommandIDs.open, { key: 'hub/alice/dev' })).toBe(
+      true
+    );
+    expect(commands.isEnabled(CommandIDs.remove, { key: 'hub/alice/' })).toBe(
+      false
+    );
+    expect(commands.label(CommandIDs.open, { key: 'hub/alice/dev' })).toBe(
+      'Open dev in a new tab'
+    );
+    expect(commands.label(CommandIDs.start, { key: 'hub/alice/' })).toBe(
+      'Start Default'
+    );
+    // Without a key: enabled when some resource allows it.
+    expect(commands.isEnabled(CommandIDs.start)).toBe(true);
+    expect(commands.isEnabled(CommandIDs.remove)).toBe(false);
+  });
+});

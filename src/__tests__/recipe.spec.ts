@@ -1,0 +1,129 @@
+import { nullTranslator } from '@jupyterlab/translation';
+
+import { checkRecipe } from '../recipe';
+
+const trans = nullTranslator.load('jupyterlab_saturn_panel');
+
+const WORKSPACE = {
+  schema_version: '2025.10.01',
+  type: 'workspace',
+  spec: {
+    name: 'my-ws',
+    image: 'saturncloud/saturn-python:2023.09.01',
+    instance_type: 'large'
+  }
+};
+
+const JOB = {
+  schema_version: '2025.10.01',
+  type: 'job',
+  spec: { ...WORKSPACE.spec, name: 'my-job', command: 'python train.py' }
+};
+
+function check(value: unknown) {
+  return checkRecipe(
+    typeof value === 'string' ? value : JSON.stringify(value),
+    trans
+  );
+}
+
+describe('checkRecipe', () => {
+  it('accepts the minimal workspace and job recipes', () => {
+    const ws = check(WORKSPACE);
+    expect(ws.errors).toEqual([]);
+    expect(ws.recipe).toEqual(WORKSPACE);
+    expect(ws.type).toBe('workspace');
+    expect(ws.name).toBe('my-ws');
+    expect(check(JOB).errors).toEqual([]);
+  });
+
+  it('accepts a job command given as a list, and an image given as an object', () => {
+    expect(
+      check({ ...JOB, spec: { ...JOB.spec, command: ['python', 'train.py'] } })
+        .errors
+    ).toEqual([]);
+    expect(
+      check({
+        ...WORKSPACE,
+        spec: {
+          ...WORKSPACE.spec,
+          image: { name: 'saturn-python', version: '2023.09.01' }
+        }
+      }).errors
+    ).toEqual([]);
+  });
+
+  it('asks for something when empty', () => {
+    expect(check('  ').errors).toEqual([
+      'Paste a recipe, or load a .json file.'
+    ]);
+  });
+
+  it('reports invalid JSON', () => {
+    const result = check('{"type": "workspace",');
+    expect(result.recipe).toBeNull();
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/^This is not valid JSON: /);
+  });
+
+  it('requires an object', () => {
+    expect(check([WORKSPACE]).errors).toEqual([
+      'A recipe must be a JSON object ({...}).'
+    ]);
+  });
+
+  it('reports a missing or unknown type', () => {
+    const { type, ...noType } = WORKSPACE;
+    expect(type).toBe('workspace');
+    expect(check(noType).errors).toEqual([
+      '"type" is missing: use one of workspace, job, deployment.'
+    ]);
+    expect(check({ ...WORKSPACE, type: 'image' }).errors).toEqual([
+      '"type" must be one of workspace, job, deployment, not "image".'
+    ]);
+  });
+
+  it('reports every missing spec field at once', () => {
+    expect(check({ type: 'workspace', spec: {} }).errors).toEqual([
+      '"spec.name" is missing.',
+      '"spec.image" is missing.',
+      '"spec.instance_type" is missing.'
+    ]);
+    expect(check({ type: 'workspace' }).errors).toEqual(['"spec" is missing.']);
+    expect(check({ type: 'workspace', spec: 'x' }).errors).toEqual([
+      '"spec" must be an object.'
+    ]);
+  });
+
+  it('rejects blank and mistyped fields', () => {
+    expect(
+      check({ ...WORKSPACE, spec: { ...WORKSPACE.spec, name: '  ', image: 3 } })
+        .errors
+    ).toEqual([
+      '"spec.name" is missing.',
+      '"spec.image" must be a string like "owner/name:version".'
+    ]);
+  });
+
+  it('requires a command for jobs only', () => {
+    const { command, ...noCommand } = JOB.spec;
+    expect(command).toBe('python train.py');
+    expect(check({ ...JOB, spec: noCommand }).errors).toEqual([
+      '"spec.command" is missing: a job needs a command to run.'
+    ]);
+    expect(
+      check({ ...JOB, spec: { ...noCommand, command: [] } }).errors
+    ).toHaveLength(1);
+    expect(check({ ...WORKSPACE, spec: noCommand }).errors).toEqual([]);
+  });
+
+  it('recognises the legacy 2022 format', () => {
+    const errors = check({
+      schema_version: '2022.08.01',
+      name: 'old',
+      image: { name: 'saturn', version: '1' },
+      jupyter_server: { instance_type: 'large' }
+    }).errors;
+    expect(errors[0]).toMatch(/legacy \(2022\) recipe/);
+  });
+});

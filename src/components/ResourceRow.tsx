@@ -1,0 +1,242 @@
+/**
+ * One resource in a section: name, owner, status, times, progress, actions.
+ */
+import {
+  deleteIcon,
+  launchIcon,
+  LabIcon,
+  runIcon,
+  stopIcon,
+  ToolbarButtonComponent
+} from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { CommandIDs } from '../commands';
+import {
+  IResource,
+  ResourceAction,
+  isDefaultServer,
+  resourceLabel
+} from '../resource';
+import { formatAbsoluteTime, formatRelativeTime, parseTime } from '../time';
+import type { IPanelContext } from './context';
+import { ProgressBar } from './ProgressBar';
+import { StatusBadge } from './StatusBadge';
+
+/**
+ * Properties of `ResourceRow`.
+ */
+export interface IResourceRowProps {
+  readonly resource: IResource;
+  readonly context: IPanelContext;
+  /**
+   * Show the owner (when the list holds other users' resources).
+   */
+  readonly showOwner: boolean;
+  /**
+   * The current time, for relative times.
+   */
+  readonly now: number;
+}
+
+/**
+ * A row. Its element carries the hooks browser tests use: class
+ * `jp-SaturnPanel-row`, `data-key`, `data-status`; the context menu finds the
+ * resource through `data-key`.
+ */
+export function ResourceRow(props: IResourceRowProps): JSX.Element {
+  const { resource, context, showOwner, now } = props;
+  const { trans, commands, model } = context;
+  const label = resourceLabel(resource, trans);
+  const args = { key: resource.key };
+
+  const button = (
+    action: ResourceAction,
+    id: string,
+    icon: LabIcon,
+    className: string
+  ): JSX.Element | null => {
+    if (!resource.actions.includes(action)) {
+      return null;
+    }
+    return (
+      <ToolbarButtonComponent
+        key={action}
+        className={`jp-SaturnPanel-action ${className}`}
+        icon={icon}
+        tooltip={commands.label(id, args)}
+        enabled={commands.isEnabled(id, args)}
+        onClick={() => void commands.execute(id, args)}
+      />
+    );
+  };
+
+  const openLabel = commands.label(CommandIDs.open, args);
+  const onLinkClick = (event: React.MouseEvent<HTMLAnchorElement>) => {
+    // A plain click runs the command (the single place that opens tabs);
+    // modified clicks (new window, background tab) keep the browser's way.
+    if (
+      event.button === 0 &&
+      !event.ctrlKey &&
+      !event.metaKey &&
+      !event.shiftKey &&
+      !event.altKey
+    ) {
+      event.preventDefault();
+      void commands.execute(CommandIDs.open, args);
+    }
+  };
+  const canOpen = model.canDo(resource.key, 'open') && resource.url;
+
+  const meta: JSX.Element[] = [];
+  if (showOwner && resource.owner) {
+    meta.push(
+      <span
+        key="owner"
+        className="jp-SaturnPanel-owner"
+        title={trans.__('Owner')}
+      >
+        {resource.owner}
+      </span>
+    );
+  }
+  const size = resource.details.size;
+  if (typeof size === 'string' && size) {
+    meta.push(
+      <span key="size" className="jp-SaturnPanel-size" title={trans.__('Size')}>
+        {size}
+      </span>
+    );
+  }
+  const ide = resource.details.ide;
+  if (ide === 'jupyter' || ide === 'rstudio') {
+    meta.push(
+      <span key="ide" className="jp-SaturnPanel-ide" title={trans.__('IDE')}>
+        {ide === 'jupyter' ? trans.__('Jupyter') : trans.__('RStudio')}
+      </span>
+    );
+  }
+  const userOptions = resource.details.userOptions;
+  const profile =
+    typeof userOptions === 'object' && userOptions !== null
+      ? (userOptions as { [key: string]: unknown }).profile
+      : undefined;
+  if (typeof profile === 'string' && profile) {
+    meta.push(
+      <span
+        key="profile"
+        className="jp-SaturnPanel-profile"
+        title={trans.__('Profile')}
+      >
+        {profile}
+      </span>
+    );
+  }
+  const activity = parseTime(resource.lastActivity);
+  const started = parseTime(resource.started);
+  if (activity) {
+    meta.push(
+      <time
+        key="activity"
+        className="jp-SaturnPanel-activity"
+        dateTime={activity.toISOString()}
+        title={trans.__('Last activity: %1', formatAbsoluteTime(activity))}
+      >
+        {trans.__('active %1', formatRelativeTime(activity, now, trans))}
+      </time>
+    );
+  } else if (started && resource.status === 'running') {
+    meta.push(
+      <time
+        key="started"
+        className="jp-SaturnPanel-activity"
+        dateTime={started.toISOString()}
+        title={trans.__('Started: %1', formatAbsoluteTime(started))}
+      >
+        {trans.__('started %1', formatRelativeTime(started, now, trans))}
+      </time>
+    );
+  }
+
+  const showMessage =
+    resource.message &&
+    resource.status !== 'pending' &&
+    (resource.status === 'error' || resource.status === 'stopping');
+
+  return (
+    <li
+      className={`jp-SaturnPanel-row jp-mod-${resource.status}${
+        model.isBusy(resource.key) ? ' jp-mod-busy' : ''
+      }`}
+      data-key={resource.key}
+      data-status={resource.status}
+      data-backend={resource.backend}
+      data-kind={resource.kind}
+    >
+      <div className="jp-SaturnPanel-rowHeader">
+        {canOpen ? (
+          <a
+            className="jp-SaturnPanel-name jp-SaturnPanel-link"
+            href={resource.url ?? undefined}
+            target="_blank"
+            rel="noopener noreferrer"
+            title={openLabel}
+            onClick={onLinkClick}
+          >
+            {label}
+          </a>
+        ) : (
+          <span
+            className="jp-SaturnPanel-name"
+            title={
+              isDefaultServer(resource)
+                ? trans.__('The default server of %1', resource.owner)
+                : resource.name && resource.name !== label
+                  ? trans.__('%1 (server name: %2)', label, resource.name)
+                  : label
+            }
+          >
+            {label}
+          </span>
+        )}
+        <StatusBadge status={resource.status} trans={trans} />
+        <span className="jp-SaturnPanel-actions">
+          {button('start', CommandIDs.start, runIcon, 'jp-mod-start')}
+          {button('stop', CommandIDs.stop, stopIcon, 'jp-mod-stop')}
+          {button('delete', CommandIDs.remove, deleteIcon, 'jp-mod-delete')}
+          {canOpen && (
+            <a
+              className="jp-SaturnPanel-action jp-SaturnPanel-openLink jp-mod-open"
+              href={resource.url ?? undefined}
+              target="_blank"
+              rel="noopener noreferrer"
+              aria-label={openLabel}
+              title={openLabel}
+              onClick={onLinkClick}
+            >
+              <launchIcon.react tag="span" elementSize="normal" />
+            </a>
+          )}
+        </span>
+      </div>
+      {meta.length > 0 && <div className="jp-SaturnPanel-meta">{meta}</div>}
+      {resource.status === 'pending' && (
+        <ProgressBar
+          progress={resource.progress}
+          estimated={resource.progressEstimated}
+          message={resource.message}
+          label={trans.__('Starting %1', label)}
+          trans={trans}
+        />
+      )}
+      {showMessage && (
+        <div
+          className={`jp-SaturnPanel-message jp-mod-${resource.status}`}
+          role={resource.status === 'error' ? 'alert' : undefined}
+        >
+          {resource.message}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,454 @@
+/**
+ * Toasts for the starts, stops and deletions this browser tab requested.
+ * Each toast follows the resource in the model: an in-progress toast whose
+ * progress bar and text follow the start's progress, then success (with an
+ * "Open" action) or error (with the server's message).
+ */
+import { Dialog, Notification, showErrorMessage } from '@jupyterlab/apputils';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import type { IDisposable } from '@lumino/disposable';
+
+import type { IResourceChange, ResourceModel } from './model';
+import { IResource, resourceLabel } from './resource';
+
+/**
+ * What the notifier tracks for one request.
+ */
+export type TrackedAction = 'start' | 'stop' | 'delete';
+
+/**
+ * The user preferences the notifier follows.
+ */
+export interface INotifierSettings {
+  /**
+   * Show a toast while a start runs and when it completes; failures are
+   * always shown.
+   */
+  notifyOnStartComplete: boolean;
+  /**
+   * Open a new tab when a start requested from this tab completes.
+   */
+  openOnReady: boolean;
+}
+
+/**
+ * Follows requested actions in the model and reports them as toasts.
+ */
+export class ActionNotifier implements IDisposable {
+  /**
+   * Create a notifier listening to a model.
+   */
+  constructor(options: ActionNotifier.IOptions) {
+    this._model = options.model;
+    this._trans = options.translator.load('jupyterlab_saturn_panel');
+    this._onOpen = options.onOpen;
+    this._openInNewTab = options.openInNewTab;
+    this._model.resourceChanged.connect(this._onResourceChanged, this);
+  }
+
+  /**
+   * The preferences in use.
+   */
+  settings: INotifierSettings = {
+    notifyOnStartComplete: true,
+    openOnReady: false
+  };
+
+  /**
+   * Whether the notifier is disposed.
+   */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * The keys followed now (for tests and diagnostics).
+   */
+  get tracked(): ReadonlyArray<string> {
+    return Array.from(this._tracked.keys());
+  }
+
+  /**
+   * Start following an action just requested on a resource. Call before the
+   * request is sent.
+   *
+   * @param label - the name to show when the resource is not in the model yet
+   */
+  track(key: string, action: TrackedAction, label?: string): void {
+    const resource = this._model.get(key);
+    label = resource ? resourceLabel(resource, this._trans) : (label ?? key);
+    const previous = this._tracked.get(key);
+    if (previous?.toast) {
+      Notification.dismiss(previous.toast);
+    }
+    let toast: string | null = null;
+    if (action !== 'start' || this.settings.notifyOnStartComplete) {
+      const message = Private.pendingMessage(action, label, this._trans);
+      toast = Notification.emit(message, 'in-progress', {
+        autoClose: false,
+        ...(action === 'start' ? { progress: 0 } : {})
+      });
+    }
+    this._tracked.set(key, {
+      action,
+      label,
+      toast,
+      accepted: false,
+      seenTransition: false
+    });
+  }
+
+  /**
+   * The request was accepted; `resource` is its answer, if any. The outcome
+   * now comes from the model.
+   */
+  accepted(key: string): void {
+    const tracked = this._tracked.get(key);
+    if (!tracked) {
+      return;
+    }
+    tracked.accepted = true;
+    // Only a deletion may already be gone when its answer arrives.
+    this._evaluate(
+      key,
+      this._model.get(key) ?? null,
+      tracked.action === 'delete'
+    );
+  }
+
+  /**
+   * The request itself failed: report it and stop following.
+   *
+   * @param message - the server's message
+   * @param hint - the server's hint on how to fix it, offered as an action
+   */
+  failed(key: string, message: string, hint: string | null = null): void {
+    const tracked = this._tracked.get(key);
+    if (!tracked) {
+      return;
+    }
+    const text = Private.failureMessage(tracked, message, this._trans);
+    const actions: Notification.IAction[] = hint
+      ? [
+          {
+            label: this._trans.__('How to fix'),
+            caption: hint,
+            callback: () =>
+              void showErrorMessage(text, { message: `${text}\n\n${hint}` }, [
+                Dialog.okButton({ label: this._trans.__('OK') })
+              ])
+          }
+        ]
+      : [];
+    this._finish(key, 'error', text, actions);
+  }
+
+  /**
+   * Dispose of the notifier (open toasts stay).
+   */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._model.resourceChanged.disconnect(this._onResourceChanged, this);
+    this._tracked.clear();
+  }
+
+  /**
+   * Follow a tracked resource's change.
+   */
+  private _onResourceChanged(_: ResourceModel, change: IResourceChange): void {
+    if (this._tracked.has(change.key)) {
+      this._evaluate(change.key, change.newValue, change.newValue === null);
+    }
+  }
+
+  /**
+   * Decide where a tracked action stands given the resource's new state.
+   *
+   * @param removed - the resource is not (or no longer) in the model
+   */
+  private _evaluate(
+    key: string,
+    resource: IResource | null,
+    removed: boolean
+  ): void {
+    const tracked = this._tracked.get(key);
+    if (!tracked) {
+      return;
+    }
+    const trans = this._trans;
+    if (resource === null) {
+      if (!removed) {
+        return;
+      }
+      if (tracked.action === 'delete' && tracked.accepted) {
+        this._finish(
+          key,
+          'success',
+          trans.__('%1 was deleted.', tracked.label)
+        );
+      } else if (tracked.accepted) {
+        this._finish(
+          key,
+          'error',
+          trans.__('%1 is no longer listed.', tracked.label)
+        );
+      }
+      return;
+    }
+    tracked.label = resourceLabel(resource, trans);
+    const status = resource.status;
+    switch (tracked.action) {
+      case 'start':
+        if (status === 'pending') {
+          tracked.seenTransition = true;
+          if (tracked.toast) {
+            Notification.update({
+              id: tracked.toast,
+              type: 'in-progress',
+              message: Private.progressMessage(resource, tracked.label, trans),
+              autoClose: false,
+              progress:
+                resource.progress === null ? undefined : resource.progress / 100
+            });
+          }
+        } else if (
+          status === 'running' &&
+          (tracked.accepted || tracked.seenTransition)
+        ) {
+          this._succeedStart(key, resource);
+        } else if (
+          (status === 'error' &&
+            (tracked.accepted || tracked.seenTransition)) ||
+          (status === 'stopped' && tracked.seenTransition)
+        ) {
+          this._finish(
+            key,
+            'error',
+            Private.failureMessage(
+              tracked,
+              resource.message ?? trans.__('it stopped before it was ready'),
+              trans
+            )
+          );
+        }
+        break;
+      case 'stop':
+      case 'delete':
+        if (status === 'stopping') {
+          tracked.seenTransition = true;
+        } else if (
+          status === 'stopped' &&
+          tracked.action === 'stop' &&
+          tracked.accepted
+        ) {
+          this._finish(key, 'success', trans.__('%1 stopped.', tracked.label));
+        } else if (status === 'error' && tracked.accepted) {
+          this._finish(
+            key,
+            'error',
+            Private.failureMessage(
+              tracked,
+              resource.message ?? trans.__('unknown error'),
+              trans
+            )
+          );
+        }
+        break;
+    }
+  }
+
+  /**
+   * A start completed.
+   */
+  private _succeedStart(key: string, resource: IResource): void {
+    const tracked = this._tracked.get(key);
+    if (!tracked) {
+      return;
+    }
+    const trans = this._trans;
+    const url = resource.url;
+    let opened = false;
+    if (this.settings.openOnReady && url) {
+      opened = this._openInNewTab(url);
+    }
+    const blocked = this.settings.openOnReady && !!url && !opened;
+    if (!this.settings.notifyOnStartComplete && !blocked) {
+      // No completion toast wanted (and no blocked tab to make up for).
+      this._finish(key, null, '');
+      return;
+    }
+    const actions: Notification.IAction[] =
+      url && !opened
+        ? [
+            {
+              label: trans.__('Open'),
+              caption: trans.__('Open %1 in a new browser tab', tracked.label),
+              displayType: 'accent',
+              callback: () => this._onOpen(key)
+            }
+          ]
+        : [];
+    const message = opened
+      ? trans.__('%1 is ready and was opened in a new tab.', tracked.label)
+      : trans.__('%1 is ready.', tracked.label);
+    this._finish(key, 'success', message, actions);
+  }
+
+  /**
+   * Stop following a key, turning its toast into a final one.
+   *
+   * @param type - the final type, or null to just dismiss the toast
+   */
+  private _finish(
+    key: string,
+    type: 'success' | 'error' | null,
+    message: string,
+    actions: Notification.IAction[] = []
+  ): void {
+    const tracked = this._tracked.get(key);
+    if (!tracked) {
+      return;
+    }
+    this._tracked.delete(key);
+    if (type === null) {
+      if (tracked.toast) {
+        Notification.dismiss(tracked.toast);
+      }
+      return;
+    }
+    const autoClose = type === 'success' && actions.length === 0 ? 5000 : false;
+    if (tracked.toast) {
+      const updated = Notification.update({
+        id: tracked.toast,
+        type,
+        message,
+        autoClose,
+        actions,
+        progress:
+          type === 'success' && tracked.action === 'start' ? 1 : undefined
+      });
+      if (updated) {
+        return;
+      }
+    }
+    Notification.emit(message, type, { autoClose, actions });
+  }
+
+  private _model: ResourceModel;
+  private _trans: TranslationBundle;
+  private _onOpen: (key: string) => void;
+  private _openInNewTab: (url: string) => boolean;
+  private _tracked = new Map<string, Private.ITracked>();
+  private _isDisposed = false;
+}
+
+/**
+ * The namespace for `ActionNotifier` statics.
+ */
+export namespace ActionNotifier {
+  /**
+   * Options to create a notifier.
+   */
+  export interface IOptions {
+    /**
+     * The model to follow.
+     */
+    model: ResourceModel;
+    /**
+     * The application translator.
+     */
+    translator: ITranslator;
+    /**
+     * Called by a success toast's "Open" action.
+     */
+    onOpen: (key: string) => void;
+    /**
+     * Open a URL in a new tab without a user gesture (for `openOnReady`);
+     * returns false when the browser blocked it.
+     */
+    openInNewTab: (url: string) => boolean;
+  }
+}
+
+/**
+ * A module-private namespace.
+ */
+namespace Private {
+  /**
+   * What is known of one followed action.
+   */
+  export interface ITracked {
+    action: TrackedAction;
+    label: string;
+    /**
+     * The toast id, null when no in-progress toast is shown.
+     */
+    toast: string | null;
+    /**
+     * Whether the request was answered with success.
+     */
+    accepted: boolean;
+    /**
+     * Whether the resource was seen pending (start) or stopping (stop).
+     */
+    seenTransition: boolean;
+  }
+
+  /**
+   * The text of the in-progress toast.
+   */
+  export function pendingMessage(
+    action: TrackedAction,
+    label: string,
+    trans: TranslationBundle
+  ): string {
+    switch (action) {
+      case 'start':
+        return trans.__('Starting %1…', label);
+      case 'stop':
+        return trans.__('Stopping %1…', label);
+      case 'delete':
+        return trans.__('Deleting %1…', label);
+    }
+  }
+
+  /**
+   * The text of the in-progress toast while a start runs.
+   */
+  export function progressMessage(
+    resource: IResource,
+    label: string,
+    trans: TranslationBundle
+  ): string {
+    const head =
+      resource.progress !== null && resource.progressEstimated
+        ? trans.__(
+            'Starting %1 (~%2%, estimate)…',
+            label,
+            Math.round(resource.progress)
+          )
+        : trans.__('Starting %1…', label);
+    return resource.message ? `${head} ${resource.message}` : head;
+  }
+
+  /**
+   * The text of an error toast.
+   */
+  export function failureMessage(
+    tracked: ITracked,
+    message: string,
+    trans: TranslationBundle
+  ): string {
+    switch (tracked.action) {
+      case 'start':
+        return trans.__('Could not start %1: %2', tracked.label, message);
+      case 'stop':
+        return trans.__('Could not stop %1: %2', tracked.label, message);
+      case 'delete':
+        return trans.__('Could not delete %1: %2', tracked.label, message);
+    }
+  }
+}
