@@ -138,10 +138,13 @@ class EventsHandler(SaturnPanelHandler):
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
         self.set_header("X-Accel-Buffering", "no")  # a proxy in front must not buffer the stream
+        await self.engine.ensure_fresh()
+        # Subscribe and take the snapshot with no await in between: every later change reaches
+        # this tab exactly once, as an event after the snapshot.
         self.subscription = subscription = self.engine.subscribe()
+        snapshot = [self.public(r) for r in self.engine.snapshot()]
         try:
-            await self.engine.ensure_fresh()
-            await self._send("snapshot", {"resources": [self.public(r) for r in self.engine.snapshot()]})
+            await self._send("snapshot", {"resources": snapshot})
             await self._send("backends", self.engine.config())
             while True:
                 try:

@@ -197,14 +197,14 @@ class HubBackend:
                 models[str(name)] = model
         resources = []
         for name, model in models.items():
-            resource = self.server_resource(user, name, model, user_model)
+            resource = self.server_resource(user, name, model)
             resources.append(resource)
             if resource["status"] == "pending" and resource["key"] not in self._following:
                 self._follow(user, name)
         return resources
 
     def server_resource(
-        self, user: str, name: str, model: dict[str, Any] | None, user_model: dict[str, Any]
+        self, user: str, name: str, model: dict[str, Any] | None
     ) -> Resource:
         """The Resource of one hub server model (``None``: a default server never started)."""
         key = hub_key(user, name)
@@ -247,7 +247,8 @@ class HubBackend:
             "message": message,
             "url": url,
             "started": model.get("started"),
-            "lastActivity": model.get("last_activity") or user_model.get("last_activity"),
+            # The server's own activity: the user's would move with our own API polling.
+            "lastActivity": model.get("last_activity"),
             "actions": self._actions(user, name, status, url),
             "details": {"userOptions": model.get("user_options") or {}},
         }
@@ -420,7 +421,7 @@ class HubBackend:
         await self.reread_user(user)
         resource = self._current(user, name)
         if resource is None:  # removed: answer with what it was, now gone
-            base = before or self.server_resource(user, name, None, {})
+            base = before or self.server_resource(user, name, None)
             return {**base, "status": "stopped", "progress": None, "url": None, "actions": []}
         if resource["status"] == "stopping":
             self.engine.poke("hub")

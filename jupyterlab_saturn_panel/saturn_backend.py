@@ -31,14 +31,6 @@ FIRST_START_GUESS = 60.0
 RECENT_RUNS = 5
 
 
-def workspace_key(resource_id: str) -> str:
-    return f"saturn/workspace/{resource_id}"
-
-
-def job_key(resource_id: str) -> str:
-    return f"saturn/job/{resource_id}"
-
-
 def _obj(value: Any) -> dict[str, Any]:
     """``value`` when it is a JSON object, else an empty one (upstream shapes are not trusted)."""
     return value if isinstance(value, dict) else {}
@@ -46,6 +38,34 @@ def _obj(value: Any) -> dict[str, Any]:
 
 def _status(value: Any, allowed: set[str], fallback: str) -> str:
     return value if isinstance(value, str) and value in allowed else fallback
+
+
+def _saturn_resource(kind: str, obj: dict[str, Any], **fields: Any) -> Resource:
+    """The fields every Saturn resource shares, from a Workspace or Job object; ``fields`` add
+    or override the rest."""
+    resource_id = str(obj.get("id", ""))
+    owner = _obj(obj.get("owner"))
+    name = str(obj.get("name", ""))
+    resource: Resource = {
+        "key": f"saturn/{kind}/{resource_id}",
+        "backend": "saturn",
+        "kind": kind,
+        "id": resource_id,
+        "name": name,
+        "displayName": name,
+        "owner": owner.get("identity_name") or owner.get("name") or "",
+        "status": "stopped",
+        "progress": None,
+        "progressEstimated": False,
+        "message": None,
+        "url": None,
+        "started": None,
+        "lastActivity": obj.get("updated_at"),
+        "actions": [],
+        "details": {},
+    }
+    resource.update(fields)
+    return resource
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -163,32 +183,19 @@ class SaturnBackend:
 
     def workspace_resource(self, ws: dict[str, Any]) -> Resource:
         """The Resource of one Saturn ``Workspace`` object."""
-        resource_id = str(ws.get("id", ""))
         status = _status(ws.get("status"), WORKSPACE_STATUSES, "error")
-        self._track_start(resource_id, status)
-        owner = _obj(ws.get("owner"))
+        self._track_start(str(ws.get("id", "")), status)
         url = ws.get("url") if status == "running" and isinstance(ws.get("url"), str) else None
-        resource: Resource = {
-            "key": workspace_key(resource_id),
-            "backend": "saturn",
-            "kind": "workspace",
-            "id": resource_id,
-            "name": str(ws.get("name", "")),
-            "displayName": str(ws.get("name", "")),
-            "owner": owner.get("identity_name") or owner.get("name") or "",
-            "status": status,
-            "progress": None,
-            "progressEstimated": False,
-            "message": None if ws.get("status") in WORKSPACE_STATUSES else f"Unknown status {ws.get('status')!r}",
-            "url": url,
-            "started": ws.get("started_at"),
-            "lastActivity": ws.get("updated_at"),
-            "actions": self._workspace_actions(status, url),
-            "details": {
-                "size": ws.get("size_display") or ws.get("instance_size"),
-                "ide": ws.get("ide") or "jupyter",
-            },
-        }
+        resource = _saturn_resource(
+            "workspace",
+            ws,
+            status=status,
+            message=None if ws.get("status") in WORKSPACE_STATUSES else f"Unknown status {ws.get('status')!r}",
+            url=url,
+            started=ws.get("started_at"),
+            actions=self._workspace_actions(status, url),
+            details={"size": ws.get("size_display") or ws.get("instance_size"), "ide": ws.get("ide") or "jupyter"},
+        )
         return self._with_estimate(resource)
 
     @staticmethod
@@ -262,33 +269,21 @@ class SaturnBackend:
         resource_id = str(job.get("id", ""))
         runs = self._runs.get(resource_id, [])
         latest = runs[0] if runs else None
-        status = latest["status"] if latest else _status(job.get("status"), RUN_STATUSES, "stopped")
-        owner = _obj(job.get("owner"))
         actions = ["run"]
         if any(r["status"] in ("pending", "running") for r in runs) or (job.get("running_count") or 0) > 0:
             actions.append("stop")
-        return {
-            "key": job_key(resource_id),
-            "backend": "saturn",
-            "kind": "job",
-            "id": resource_id,
-            "name": str(job.get("name", "")),
-            "displayName": str(job.get("name", "")),
-            "owner": owner.get("identity_name") or owner.get("name") or "",
-            "status": status,
-            "progress": None,
-            "progressEstimated": False,
-            "message": None,
-            "url": None,
-            "started": latest["started"] if latest else None,
-            "lastActivity": job.get("updated_at"),
-            "actions": actions,
-            "details": {
+        return _saturn_resource(
+            "job",
+            job,
+            status=latest["status"] if latest else _status(job.get("status"), RUN_STATUSES, "stopped"),
+            started=latest["started"] if latest else None,
+            actions=actions,
+            details={
                 "command": job.get("command"),
                 "size": job.get("size_display") or job.get("instance_size"),
                 "runs": runs[:RECENT_RUNS],
             },
-        }
+        )
 
     # -- actions -------------------------------------------------------------------------------
     async def workspace_action(self, resource_id: str, action: str) -> Resource:
