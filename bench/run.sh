@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# Run the hub benchmark with the project's venv. Arguments are passed on, e.g.:
-#   bench/run.sh                 # the full run: 60 s windows, 5 starts (about 3.5 minutes)
-#   bench/run.sh --duration 30   # shorter windows
+# Run the benchmarks with the project's venv (./test.sh or ./run.sh set it up). Arguments after
+# the name are passed on:
+#   bench/run.sh                  # both: hub (about 3.5 min) then Saturn (about 2.5 min)
+#   bench/run.sh hub --duration 30
+#   bench/run.sh saturn
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec .venv/bin/python bench/hub_bench.py "$@"
+which="${1:-all}"
+[ $# -gt 0 ] && shift
+case "$which" in
+  hub) exec .venv/bin/python bench/hub_bench.py "$@" ;;
+  saturn) exec .venv/bin/python bench/saturn_bench.py "$@" ;;
+  all) .venv/bin/python bench/hub_bench.py "$@"; echo; exec .venv/bin/python bench/saturn_bench.py "$@" ;;
+  *) echo "usage: bench/run.sh [hub|saturn|all] [--duration SECONDS]" >&2; exit 2 ;;
+esac
