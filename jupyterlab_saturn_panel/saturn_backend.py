@@ -176,6 +176,9 @@ class SaturnBackend:
         client = self._client()
         workspaces, jobs = await asyncio.gather(client.list_workspaces(), client.list_jobs())
         resources = [self.workspace_resource(ws) for ws in workspaces]
+        listed = {r["id"] for r in resources}
+        for gone in set(self._pending_since) - listed:  # deleted while starting
+            del self._pending_since[gone]
         for job in jobs:
             resources.append(await self._job_with_runs(job))
         self._ensure_ticker()
