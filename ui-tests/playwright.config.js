@@ -40,6 +40,8 @@ module.exports = {
     url: `http://127.0.0.1:${port}/lab`,
     timeout: 240000,
     reuseExistingServer: false,
+    // Without this Playwright SIGKILLs run_servers.py, whose hub and simulator (own sessions) survive.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 30000 },
     stdout: 'pipe',
     stderr: 'pipe'
   }

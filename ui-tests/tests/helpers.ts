@@ -1,0 +1,188 @@
+/**
+ * Shared helpers of the Saturn panel browser tests.
+ *
+ * The hooks used here are the ones the frontend documents for tests:
+ * `#saturn-panel` (the panel), `#saturn-panel-hub` / `#saturn-panel-saturn`
+ * (the sections), `.jp-SaturnPanel-row[data-key][data-status]` (one row per
+ * resource) and `role=progressbar` inside a pending row.
+ */
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
+
+/** Real processes (hub spawner, simulator) are behind these waits. */
+export const SLOW = 60_000;
+
+/** The panel's DOM node. */
+export function panel(page: Page): Locator {
+  return page.locator('#saturn-panel');
+}
+
+/** The panel's icon in the left sidebar. */
+export function panelTab(page: Page): Locator {
+  return page.locator(
+    '.jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id="saturn-panel"]'
+  );
+}
+
+/**
+ * Open the panel by clicking its icon in the left sidebar (it is closed in a
+ * fresh galata page) and wait until both sections have rows.
+ */
+export async function openPanel(page: IJupyterLabPageFixture): Promise<void> {
+  const tab = panelTab(page);
+  await expect(tab).toBeVisible();
+  await expect(tab).toHaveAttribute(
+    'title',
+    'Saturn Cloud and JupyterHub servers'
+  );
+  if (!(await panel(page).isVisible())) {
+    await tab.click();
+  }
+  await expect(panel(page)).toBeVisible();
+  await expect(
+    page.locator('#saturn-panel-hub .jp-SaturnPanel-row').first()
+  ).toBeVisible({ timeout: SLOW });
+  await expect(
+    page.locator('#saturn-panel-saturn .jp-SaturnPanel-row').first()
+  ).toBeVisible({ timeout: SLOW });
+}
+
+/** The row of a resource, by key. */
+export function row(page: Page, key: string): Locator {
+  return page.locator(`.jp-SaturnPanel-row[data-key="${key}"]`);
+}
+
+/** A row's action button (`start`, `stop`, `delete`). */
+export function action(
+  rowLocator: Locator,
+  name: 'start' | 'stop' | 'delete'
+): Locator {
+  return rowLocator.locator(`.jp-SaturnPanel-action.jp-mod-${name}`);
+}
+
+/** The panel configuration, as the server extension reports it. */
+export async function panelConfig(request: APIRequestContext): Promise<any> {
+  const response = await request.get('/saturn-panel/config');
+  expect(response.status()).toBe(200);
+  return response.json();
+}
+
+/** Every resource the server extension knows. */
+export async function resources(request: APIRequestContext): Promise<any[]> {
+  const response = await request.get('/saturn-panel/resources');
+  expect(response.status()).toBe(200);
+  return (await response.json()).resources;
+}
+
+/** A name no other test (or earlier run against the same hub) uses. */
+export function uniqueName(prefix: string): string {
+  const stamp = Date.now().toString(36).slice(-5);
+  const random = Math.floor(Math.random() * 36 ** 3)
+    .toString(36)
+    .padStart(3, '0');
+  return `${prefix}-${stamp}${random}`;
+}
+
+/** What a row went through, as rendered in the page. */
+export interface IRowRecord {
+  /** Consecutive distinct values of `data-status` ("absent" when no row). */
+  statuses: string[];
+  /** Consecutive distinct values of the progress bar's `aria-valuenow`. */
+  progress: number[];
+  /** Distinct progress messages shown under the bar. */
+  messages: string[];
+  /** Distinct progress texts shown under the bar ("40%", "~40% (estimate)"). */
+  texts: string[];
+}
+
+/**
+ * Record, in the page, every state a row renders from now on: a
+ * MutationObserver on the panel samples the row on each DOM change, so short
+ * states (a 1 s "stopping") are not missed between two polls of the test.
+ */
+export async function recordRow(page: Page, key: string): Promise<void> {
+  await page.evaluate(key => {
+    const w = window as any;
+    w.__saturnRecords = w.__saturnRecords ?? {};
+    w.__saturnObservers = w.__saturnObservers ?? {};
+    w.__saturnObservers[key]?.disconnect();
+    const record = { statuses: [], progress: [], messages: [], texts: [] };
+    w.__saturnRecords[key] = record;
+    const pushChanged = (list: unknown[], value: unknown) => {
+      if (list[list.length - 1] !== value) {
+        list.push(value);
+      }
+    };
+    const pushNew = (list: unknown[], value: unknown) => {
+      if (!list.includes(value)) {
+        list.push(value);
+      }
+    };
+    const root = document.getElementById('saturn-panel') ?? document.body;
+    const sample = () => {
+      const el = root.querySelector(
+        `.jp-SaturnPanel-row[data-key="${CSS.escape(key)}"]`
+      );
+      pushChanged(
+        record.statuses,
+        el ? el.getAttribute('data-status') : 'absent'
+      );
+      const bar = el?.querySelector('[role="progressbar"]');
+      const now = bar?.getAttribute('aria-valuenow');
+      if (now !== null && now !== undefined) {
+        pushChanged(record.progress, Number(now));
+      }
+      const message = el?.querySelector(
+        '.jp-SaturnPanel-progressMessage'
+      )?.textContent;
+      if (message) {
+        pushNew(record.messages, message);
+      }
+      const text = el?.querySelector(
+        '.jp-SaturnPanel-progressValue'
+      )?.textContent;
+      if (text) {
+        pushNew(record.texts, text);
+      }
+    };
+    const observer = new MutationObserver(sample);
+    observer.observe(root, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true
+    });
+    w.__saturnObservers[key] = observer;
+    sample();
+  }, key);
+}
+
+/** What `recordRow` saw so far. */
+export async function rowRecord(page: Page, key: string): Promise<IRowRecord> {
+  return page.evaluate(
+    key => (window as any).__saturnRecords[key] as IRowRecord,
+    key
+  );
+}
+
+/**
+ * Whether `sequence` contains `expected` in this order (other values may come
+ * between them).
+ */
+export function inOrder(sequence: string[], expected: string[]): boolean {
+  let i = 0;
+  for (const value of sequence) {
+    if (value === expected[i]) {
+      i++;
+      if (i === expected.length) {
+        return true;
+      }
+    }
+  }
+  return expected.length === 0;
+}
+
+/** The open JupyterLab dialog. */
+export function dialog(page: Page): Locator {
+  return page.locator('.jp-Dialog');
+}

@@ -1,0 +1,77 @@
+/**
+ * The picture of the panel in the README (docs/images/panel.png): a hub
+ * server starting (progress bar) and the Saturn Cloud workspaces.
+ *
+ * Not a snapshot comparison: the file is rewritten on every run.
+ */
+import { expect, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { SLOW, openPanel, panel, resources, row, uniqueName } from './helpers';
+
+const OUTPUT = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'docs',
+  'images',
+  'panel.png'
+);
+
+test.use({ viewport: { width: 1400, height: 900 } });
+
+test.describe('README screenshot', () => {
+  const name = uniqueName('gpu-exp');
+  const key = `hub/alice/${name}`;
+
+  test.afterEach(async ({ request }) => {
+    if (!(await resources(request)).some(r => r.key === key)) {
+      return;
+    }
+    const response = await request.delete(
+      `/saturn-panel/hub/servers/alice/${name}?remove=1`
+    );
+    expect(response.status()).toBe(202);
+    await expect
+      .poll(async () => (await resources(request)).some(r => r.key === key), {
+        timeout: SLOW
+      })
+      .toBe(false);
+  });
+
+  test('the panel with a hub server starting', async ({ page, request }) => {
+    await openPanel(page);
+    await page.sidebar.setWidth(440, 'left');
+    await expect(page.locator('#saturn-panel-saturn')).toBeVisible();
+    await expect(
+      page.locator(
+        '#saturn-panel-saturn .jp-SaturnPanel-row[data-status="running"]'
+      )
+    ).not.toHaveCount(0);
+
+    // Start a named server (what the "New named server" dialog sends).
+    const post = await request.post(`/saturn-panel/hub/servers/alice/${name}`, {
+      data: { displayName: 'GPU experiments' }
+    });
+    expect(post.status()).toBe(202);
+
+    const server = row(page, key);
+    const bar = server.getByRole('progressbar');
+    await expect(bar).toBeVisible({ timeout: SLOW });
+    // Wait for a step with a visible fill and the hub's message.
+    await expect(server.locator('.jp-SaturnPanel-progressMessage')).toHaveText(
+      /Preparing step [12]\/4/,
+      { timeout: SLOW }
+    );
+    await page.mouse.move(0, 0); // no hover highlight or tooltip in the picture
+
+    fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
+    await panel(page).screenshot({ path: OUTPUT, animations: 'disabled' });
+
+    // The picture was taken while the server was starting.
+    expect(await server.getAttribute('data-status')).toBe('pending');
+    await expect(panel(page)).toBeVisible();
+    expect(fs.statSync(OUTPUT).size).toBeGreaterThan(10_000);
+  });
+});
