@@ -3,6 +3,7 @@
  */
 import type { JSONObject } from '@lumino/coreutils';
 
+import type { IParameters } from './parameters';
 import { quote, requestAPI } from './request';
 import {
   IConfig,
@@ -10,6 +11,7 @@ import {
   normalizeConfig,
   normalizeResource
 } from './resource';
+import { activeRun, IRun, isRunStatus, normalizeRun, RunStatus } from './runs';
 
 /**
  * The answer of `POST saturn/recipes`.
@@ -49,11 +51,7 @@ export async function startResource(
         )
       );
     case 'job':
-      return normalizeResource(
-        await requestAPI<unknown>(`saturn/jobs/${quote(resource.id)}/start`, {
-          method: 'POST'
-        })
-      );
+      return startJob(resource.id);
   }
 }
 
@@ -77,8 +75,14 @@ export async function stopResource(
           { method: 'POST' }
         )
       );
-    case 'job':
-      throw new Error(`A job cannot be stopped: ${resource.key}`);
+    case 'job': {
+      // Stopping a job stops its newest run that is still going.
+      const run = activeRun(resource);
+      if (!run) {
+        throw new Error(`No run of ${resource.key} is going.`);
+      }
+      return stopRun(resource.id, run.name);
+    }
   }
 }
 
@@ -142,6 +146,151 @@ export async function createFromRecipe(
     owner: typeof raw.owner === 'string' ? raw.owner : '',
     resource: normalizeResource(raw.resource)
   };
+}
+
+/**
+ * One line of a run's logs.
+ */
+export interface ILogLine {
+  /**
+   * ISO time, or null.
+   */
+  readonly timestamp: string | null;
+  readonly content: string;
+}
+
+/**
+ * The answer of `GET saturn/jobs/{id}/logs?run=NAME`.
+ */
+export interface IRunLogs {
+  readonly run: string;
+  readonly status: RunStatus;
+  /**
+   * Every line so far, oldest first.
+   */
+  readonly lines: ReadonlyArray<ILogLine>;
+  /**
+   * Whether the run has ended (no more lines will come).
+   */
+  readonly complete: boolean;
+}
+
+/**
+ * Start a run of a Saturn job.
+ *
+ * @param id - the job's Saturn id
+ * @returns the job as it now stands; `details.runs[0]` is the new run
+ */
+export async function startJob(id: string): Promise<IResource | null> {
+  return normalizeResource(
+    await requestAPI<unknown>(`saturn/jobs/${quote(id)}/start`, {
+      method: 'POST'
+    })
+  );
+}
+
+/**
+ * Stop one run of a Saturn job.
+ *
+ * @returns the job as it now stands
+ */
+export async function stopRun(
+  id: string,
+  run: string
+): Promise<IResource | null> {
+  return normalizeResource(
+    await requestAPI<unknown>(
+      `saturn/jobs/${quote(id)}/runs/${quote(run)}/stop`,
+      { method: 'POST' }
+    )
+  );
+}
+
+/**
+ * `GET saturn/jobs/{id}/runs`: every run of a job, newest first.
+ */
+export async function fetchRuns(id: string): Promise<IRun[]> {
+  const answer = await requestAPI<{ runs?: unknown } | null>(
+    `saturn/jobs/${quote(id)}/runs`
+  );
+  const runs = answer?.runs;
+  return Array.isArray(runs)
+    ? runs.map(normalizeRun).filter((r): r is IRun => r !== null)
+    : [];
+}
+
+/**
+ * `GET saturn/jobs/{id}/logs?run=NAME`: one run's logs so far.
+ */
+export async function fetchRunLogs(id: string, run: string): Promise<IRunLogs> {
+  const answer = await requestAPI<{ [key: string]: unknown } | null>(
+    `saturn/jobs/${quote(id)}/logs?run=${quote(run)}`
+  );
+  const raw = answer ?? {};
+  const lines = Array.isArray(raw.lines) ? raw.lines : [];
+  return {
+    run: typeof raw.run === 'string' ? raw.run : run,
+    status: isRunStatus(raw.status) ? raw.status : 'error',
+    complete: raw.complete === true,
+    lines: lines.map(line => {
+      const value: { timestamp?: unknown; content?: unknown } =
+        typeof line === 'object' && line !== null
+          ? (line as { timestamp?: unknown; content?: unknown })
+          : { content: line };
+      return {
+        timestamp: typeof value.timestamp === 'string' ? value.timestamp : null,
+        content:
+          typeof value.content === 'string'
+            ? value.content
+            : String(value.content ?? '')
+      };
+    })
+  };
+}
+
+/**
+ * How a notebook job reaches the notebook (the `jobSource` setting).
+ */
+export type NotebookJobSource = 'recipe' | 'git';
+
+/**
+ * The body of `POST saturn/notebook-jobs`.
+ */
+export interface INotebookJobRequest {
+  /**
+   * The notebook's path, relative to the Jupyter root.
+   */
+  path: string;
+  parameters: IParameters;
+  source: NotebookJobSource;
+  /**
+   * The repository to clone, for the `git` source.
+   */
+  git?: { url: string; reference: string; directory: string };
+  /**
+   * `owner/name:version`; the server's default when absent.
+   */
+  image?: string;
+  /**
+   * A Saturn Cloud size name; the server's default when absent.
+   */
+  instanceType?: string;
+}
+
+/**
+ * Run a notebook as a Saturn job with papermill.
+ *
+ * @returns the job as it now stands; `details.runs[0]` is the new run
+ */
+export async function runNotebookJob(
+  request: INotebookJobRequest
+): Promise<IResource | null> {
+  return normalizeResource(
+    await requestAPI<unknown>('saturn/notebook-jobs', {
+      method: 'POST',
+      body: JSON.stringify(request)
+    })
+  );
 }
 
 /**

@@ -89,6 +89,29 @@ export namespace CommandIDs {
    * file to load); always shows the dialog.
    */
   export const createFromRecipe = 'saturn-panel:create-from-recipe';
+  /**
+   * Start a run of a Saturn job. Args `{key?: string, name?: string}` (the
+   * job's resource key or name); asks which job without either. From a
+   * launcher card (`isLauncher: true`), also reveals the panel and opens the
+   * new run's logs.
+   */
+  export const runJob = 'saturn-panel:run-job';
+  /**
+   * Stop one run of a job. Args `{key: string, run?: string}`; without `run`,
+   * the job's newest run that is still going.
+   */
+  export const stopRun = 'saturn-panel:stop-run';
+  /**
+   * Open a run's logs in a main-area tab. Args `{key: string, run?: string}`;
+   * without `run`, the job's newest run.
+   */
+  export const openLogs = 'saturn-panel:open-logs';
+  /**
+   * Run a notebook as a Saturn job with papermill. Args `{path?: string}`;
+   * without it, the notebook selected in the file browser (from its context
+   * menu) or the current notebook.
+   */
+  export const runNotebook = 'saturn-panel:run-notebook';
 }
 
 /**
@@ -172,7 +195,9 @@ export function addCommands(options: ICommandsOptions): IDisposable {
     if (key !== null) {
       return key;
     }
-    let resources = model.eligible(action);
+    let resources = model
+      .eligible(action)
+      .filter(r => !Private.isJobOnly(r, action));
     if (action === 'delete') {
       resources = resources.filter(r => !isDefaultServer(r));
     }
@@ -260,9 +285,14 @@ export function addCommands(options: ICommandsOptions): IDisposable {
   ): boolean => {
     const key = argKey(args);
     if (key !== null) {
-      return model.canDo(key, action);
+      return (
+        !Private.isJobOnly(model.get(key), action) && model.canDo(key, action)
+      );
     }
-    return model.eligible(action).length > 0;
+    return (
+      model.eligible(action).filter(r => !Private.isJobOnly(r, action)).length >
+      0
+    );
   };
 
   /**
@@ -277,7 +307,11 @@ export function addCommands(options: ICommandsOptions): IDisposable {
     }
     const key = argKey(args);
     const resource = key !== null ? model.get(key) : undefined;
-    return !!resource && resource.actions.includes(action);
+    return (
+      !!resource &&
+      resource.actions.includes(action) &&
+      !Private.isJobOnly(resource, action)
+    );
   };
 
   disposables.add(
@@ -692,6 +726,17 @@ export function addContextMenuItems(app: JupyterFrontEnd): IDisposable {
  * A module-private namespace.
  */
 namespace Private {
+  /**
+   * Whether an action on a resource belongs to the job commands instead
+   * (stopping a job means stopping one of its runs: `saturn-panel:stop-run`).
+   */
+  export function isJobOnly(
+    resource: IResource | undefined,
+    action: ResourceAction
+  ): boolean {
+    return !!resource && resource.kind === 'job' && action === 'stop';
+  }
+
   /**
    * The commands whose state depends on the model.
    */

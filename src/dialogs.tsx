@@ -1,6 +1,6 @@
 /**
  * The panel's dialogs: new named server (live name check), pick a resource,
- * confirm a deletion, new resource from a recipe.
+ * confirm a deletion, new resource from a recipe, run a notebook as a job.
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { Contents } from '@jupyterlab/services';
@@ -10,6 +10,7 @@ import type { JSONObject } from '@lumino/coreutils';
 import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { IParameters, IParametersParse, parseParameters } from './parameters';
 import { checkRecipe, IRecipeCheck } from './recipe';
 import { IResource, resourceLabel, statusLabel } from './resource';
 import {
@@ -812,5 +813,169 @@ export namespace RecipeBody {
      * Create the resource; resolve an error message to keep the dialog open.
      */
     submit: (value: IRecipeResult) => Promise<string | null>;
+  }
+}
+
+/**
+ * The body of the run-as-Saturn-job dialog: optional papermill parameters,
+ * one `name = value` per line, checked as the user types.
+ */
+export class NotebookJobBody extends FormBody<IParameters> {
+  /**
+   * Create the body.
+   */
+  constructor(options: NotebookJobBody.IOptions) {
+    super();
+    this._options = options;
+    this._text = options.text ?? '';
+    this.addClass('jp-SaturnPanel-form');
+    this.addClass('jp-SaturnPanel-notebookJobForm');
+  }
+
+  /**
+   * The text as typed (to offer it again next time).
+   */
+  get text(): string {
+    return this._text;
+  }
+
+  handlesEnter(target: EventTarget | null): boolean {
+    // Enter in the text area starts a new line.
+    return target instanceof HTMLTextAreaElement;
+  }
+
+  getValue(): IParameters {
+    return this._parse().parameters;
+  }
+
+  isValid(): boolean {
+    return this._parse().errors.length === 0;
+  }
+
+  async submit(): Promise<boolean> {
+    this._serverError = null;
+    const error = await this._options.submit(this.getValue());
+    if (error) {
+      this._serverError = error;
+      return false;
+    }
+    return true;
+  }
+
+  render(): JSX.Element {
+    const trans = this._options.trans;
+    const parsed = this._parse();
+    const names = Object.keys(parsed.parameters);
+    return (
+      <div className="jp-SaturnPanel-formFields">
+        <div className="jp-SaturnPanel-fieldHelp">
+          {this._options.description}
+        </div>
+        <label className="jp-SaturnPanel-field">
+          <span>{trans.__('Parameters (optional)')}</span>
+          <textarea
+            className="jp-mod-styled jp-SaturnPanel-parametersText"
+            name="parameters"
+            aria-label={trans.__('Papermill parameters')}
+            aria-describedby="saturn-panel-parameters-help"
+            aria-invalid={parsed.errors.length > 0 ? true : undefined}
+            rows={6}
+            spellCheck={false}
+            placeholder={
+              this._options.placeholder ??
+              'epochs = 10\nlearning_rate = 0.01\nregion = "eu-west"'
+            }
+            value={this._text}
+            onChange={event => {
+              this._text = event.target.value;
+              this._serverError = null;
+              this.update();
+            }}
+          />
+          <span
+            id="saturn-panel-parameters-help"
+            className="jp-SaturnPanel-fieldHelp"
+          >
+            {trans.__(
+              'One name = value per line, passed to papermill as -p name value. Numbers and true/false are sent as such; quote a value to keep it text.'
+            )}
+          </span>
+        </label>
+        {parsed.errors.length > 0 && (
+          <ul className="jp-SaturnPanel-recipeErrors" role="alert">
+            {parsed.errors.map(error => (
+              <li key={error}>{error}</li>
+            ))}
+          </ul>
+        )}
+        {parsed.errors.length === 0 && names.length > 0 && (
+          <div className="jp-SaturnPanel-parametersPreview" role="status">
+            <span>{trans.__('Papermill will get:')}</span>{' '}
+            <code>
+              {names
+                .map(name => `-p ${name} ${String(parsed.parameters[name])}`)
+                .join(' ')}
+            </code>
+          </div>
+        )}
+        {this._serverError && (
+          <div className="jp-SaturnPanel-formError" role="alert">
+            {this._serverError}
+          </div>
+        )}
+        {this.submitting && (
+          <div className="jp-SaturnPanel-formStatus" role="status">
+            {trans.__('Starting the job…')}
+          </div>
+        )}
+      </div>
+    );
+  }
+
+  /**
+   * Parse the current text (cached by text).
+   */
+  private _parse(): IParametersParse {
+    if (!this._parsed || this._parsed.text !== this._text) {
+      this._parsed = {
+        text: this._text,
+        result: parseParameters(this._text, this._options.trans)
+      };
+    }
+    return this._parsed.result;
+  }
+
+  private _options: NotebookJobBody.IOptions;
+  private _text: string;
+  private _serverError: string | null = null;
+  private _parsed: { text: string; result: IParametersParse } | null = null;
+}
+
+/**
+ * The namespace for `NotebookJobBody` statics.
+ */
+export namespace NotebookJobBody {
+  /**
+   * Options of the run-as-job body.
+   */
+  export interface IOptions {
+    trans: TranslationBundle;
+    /**
+     * What will run, and how the job gets the notebook.
+     */
+    description: string;
+    /**
+     * The parameters text to start with (the last one used for the notebook).
+     */
+    text?: string;
+    /**
+     * The placeholder of the text area (the notebook's `parameters` cell,
+     * when known).
+     */
+    placeholder?: string;
+    /**
+     * Start the job; resolve an error message to keep the dialog open.
+     */
+    submit: (parameters: IParameters) => Promise<string | null>;
   }
 }

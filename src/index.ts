@@ -1,14 +1,21 @@
 /**
  * The JupyterLab plugin of jupyterlab-saturn-panel: a left-sidebar panel
- * that manages JupyterHub named servers and Saturn Cloud workspaces.
+ * that manages JupyterHub named servers and Saturn Cloud workspaces and
+ * jobs, with launcher cards and a notebook toolbar button for job runs.
  */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  Notification,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ILauncher } from '@jupyterlab/launcher';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
@@ -20,10 +27,21 @@ import {
   CommandIDs
 } from './commands';
 import { EventStreamConnection } from './events';
+import {
+  addJobCommands,
+  addJobContextMenuItems,
+  addJobPaletteItems,
+  DEFAULT_JOB_SETTINGS,
+  IJobSettings
+} from './jobCommands';
+import { JobLauncherCards } from './launcher';
+import type { RunLogsWidget } from './logsWidget';
 import { ResourceModel } from './model';
 import { ActionNotifier, INotifierSettings } from './notifications';
 import { PANEL_ID, SaturnPanel } from './panel';
 import { errorMessage, errorStatus } from './request';
+import { RunNotifier } from './runNotifier';
+import { RunWatcher } from './runs';
 
 /**
  * The id of the main plugin (and of its settings schema).
@@ -36,14 +54,16 @@ export const PLUGIN_ID = 'jupyterlab-saturn-panel:plugin';
 const plugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
   description:
-    'A sidebar panel that manages JupyterHub named servers and Saturn Cloud workspaces.',
+    'A sidebar panel that manages JupyterHub named servers and Saturn Cloud workspaces and jobs.',
   autoStart: true,
   optional: [
     ITranslator,
     ILayoutRestorer,
     ICommandPalette,
     ISettingRegistry,
-    IDefaultFileBrowser
+    IDefaultFileBrowser,
+    ILauncher,
+    INotebookTracker
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -51,7 +71,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
-    fileBrowser: IDefaultFileBrowser | null
+    fileBrowser: IDefaultFileBrowser | null,
+    launcher: ILauncher | null,
+    notebookTracker: INotebookTracker | null
   ): void => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_saturn_panel');
@@ -123,6 +145,47 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
     addContextMenuItems(app);
 
+    // Job runs: commands, log tabs, completion toasts, launcher cards.
+    let jobSettings: IJobSettings = { ...DEFAULT_JOB_SETTINGS };
+    const logsTracker = new WidgetTracker<RunLogsWidget>({
+      namespace: 'saturn-panel-logs'
+    });
+    addJobCommands({
+      app,
+      model,
+      translator,
+      tracker: logsTracker,
+      notebookTracker,
+      fileBrowser,
+      settings: () => jobSettings,
+      openPanel: () => app.shell.activateById(PANEL_ID)
+    });
+    if (palette) {
+      addJobPaletteItems(palette, translator);
+    }
+    addJobContextMenuItems(app);
+    if (restorer) {
+      void restorer.restore(logsTracker, {
+        command: CommandIDs.openLogs,
+        args: widget => ({ key: widget.key, run: widget.run }),
+        name: widget => `${widget.key}:${widget.run}`
+      });
+    }
+    const runNotifier = new RunNotifier({
+      watcher: new RunWatcher(model),
+      translator,
+      openLogs: (key, run) =>
+        void app.commands.execute(CommandIDs.openLogs, { key, run })
+    });
+    const launcherCards = launcher
+      ? new JobLauncherCards({
+          launcher,
+          model,
+          command: CommandIDs.runJob,
+          trans
+        })
+      : null;
+
     if (settingRegistry) {
       settingRegistry
         .load(PLUGIN_ID)
@@ -132,13 +195,34 @@ const plugin: JupyterFrontEndPlugin<void> = {
               const value = settings.get(name).composite;
               return typeof value === 'boolean' ? value : fallback;
             };
+            const text = (name: string): string => {
+              const value = settings.get(name).composite;
+              return typeof value === 'string' ? value : '';
+            };
             panel.setSectionVisible('hub', get('showHubSection', true));
             panel.setSectionVisible('saturn', get('showSaturnSection', true));
+            panel.setSectionVisible('jobs', get('showJobsSection', true));
             const notifierSettings: INotifierSettings = {
               notifyOnStartComplete: get('notifyOnStartComplete', true),
               openOnReady: get('openOnReady', false)
             };
             notifier.settings = notifierSettings;
+            runNotifier.notifyOnComplete = get('notifyOnRunComplete', true);
+            jobSettings = {
+              askForParameters: get('askForParameters', true),
+              jobSource: text('jobSource') === 'git' ? 'git' : 'recipe',
+              gitRepository: text('gitRepository'),
+              gitReference: text('gitReference'),
+              gitDirectory: text('gitDirectory'),
+              jobImage: text('jobImage'),
+              jobInstanceType: text('jobInstanceType')
+            };
+            if (launcherCards) {
+              const pinned = settings.get('pinnedJobs').composite;
+              launcherCards.pinned = Array.isArray(pinned)
+                ? pinned.filter((p): p is string => typeof p === 'string')
+                : [];
+            }
           };
           apply();
           settings.changed.connect(apply);

@@ -341,7 +341,8 @@ export class ResourceModel implements IDisposable {
     const abilities: { [name: string]: boolean } = {
       ...config[resource.backend].abilities
     };
-    return abilities[action] !== false;
+    // Running a job is starting it, as far as the token is concerned.
+    return abilities[action === 'run' ? 'start' : action] !== false;
   }
 
   /**
@@ -425,6 +426,24 @@ export class ResourceModel implements IDisposable {
    */
   saturnWorkspaces(): IResource[] {
     return this.list('saturn', 'workspace');
+  }
+
+  /**
+   * The filtered Saturn jobs.
+   */
+  saturnJobs(): IResource[] {
+    return this.list('saturn', 'job');
+  }
+
+  /**
+   * A job by name: the current Saturn user's first, else anyone's.
+   */
+  findJob(name: string): IResource | undefined {
+    const jobs = this.resources.filter(
+      r => r.kind === 'job' && r.name === name
+    );
+    const user = this.currentUser('saturn');
+    return jobs.find(r => r.owner === user) ?? jobs[0];
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * The left-sidebar panel: a header (extension and connection state, filter)
- * and one accordion section per backend.
+ * and accordion sections: JupyterHub servers, Saturn workspaces, Saturn jobs.
  */
 import type { ITranslator } from '@jupyterlab/translation';
 import {
@@ -74,15 +74,21 @@ export class SaturnPanel extends SidePanel {
         caption: trans.__('New workspace from recipe')
       })
     );
-    this._sections = { hub, saturn };
-    this._order = ['hub', 'saturn'];
+    const jobs = Private.createSection(
+      context,
+      'jobs',
+      trans.__('Saturn Jobs')
+    );
+    this._sections = { hub, saturn, jobs };
+    this._order = ['hub', 'saturn', 'jobs'];
     this.addWidget(hub);
     this.addWidget(saturn);
+    this.addWidget(jobs);
   }
 
   /**
    * Show or hide a section (user settings `showHubSection`,
-   * `showSaturnSection`). A hidden section is removed from the panel, title
+   * `showSaturnSection`, `showJobsSection`). A hidden section is removed from the panel, title
    * included.
    */
   setSectionVisible(section: SectionKind, visible: boolean): void {

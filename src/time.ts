@@ -64,3 +64,26 @@ export function formatAbsoluteTime(value: Date): string {
     timeStyle: 'medium'
   } as Intl.DateTimeFormatOptions);
 }
+
+/**
+ * Format a duration in seconds: "12 s", "3 min 05 s", "2 h 07 min".
+ *
+ * @param seconds - the duration (negative values count as 0)
+ * @param trans - the translation bundle
+ */
+export function formatDuration(
+  seconds: number,
+  trans: TranslationBundle
+): string {
+  const total = Math.max(0, Math.floor(seconds));
+  if (total < 60) {
+    return trans.__('%1 s', total);
+  }
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const minutes = Math.floor(total / 60);
+  if (minutes < 60) {
+    return trans.__('%1 min %2 s', minutes, pad(total % 60));
+  }
+  const hours = Math.floor(minutes / 60);
+  return trans.__('%1 h %2 min', hours, pad(minutes % 60));
+}

@@ -106,3 +106,59 @@ export function config(
     }
   });
 }
+
+/**
+ * A raw job run as the server sends it.
+ */
+export function jobRun(
+  name: string,
+  status: string,
+  extra: { [key: string]: unknown } = {}
+): { [key: string]: unknown } {
+  const finished = ['completed', 'error', 'stopped'].includes(status);
+  return {
+    name,
+    status,
+    started: '2026-11-21T22:00:00+00:00',
+    finished: finished ? '2026-11-21T22:00:28+00:00' : null,
+    duration: finished ? 28.0 : 3.0,
+    ...extra
+  };
+}
+
+/**
+ * A raw Saturn job as the server sends it; `status` is its newest run's.
+ */
+export function saturnJob(
+  id: string,
+  name: string,
+  runs: { [key: string]: unknown }[] = [],
+  extra: { [key: string]: unknown } = {}
+): { [key: string]: unknown } {
+  const active = runs.some(r =>
+    ['pending', 'running'].includes(r.status as string)
+  );
+  return {
+    key: `saturn/job/${id}`,
+    backend: 'saturn',
+    kind: 'job',
+    id,
+    name,
+    displayName: name,
+    owner: 'alice',
+    status: runs.length > 0 ? runs[0].status : 'stopped',
+    progress: null,
+    progressEstimated: false,
+    message: null,
+    url: null,
+    started: runs.length > 0 ? runs[0].started : null,
+    lastActivity: '2026-11-21T23:27:09+00:00',
+    actions: active ? ['run', 'stop'] : ['run'],
+    details: {
+      command: 'papermill report.ipynb out.ipynb --kernel python3',
+      size: 'Large - 2 cores - 16 GB RAM',
+      runs
+    },
+    ...extra
+  };
+}

@@ -273,13 +273,16 @@ describe('SaturnPanel', () => {
     const { panel } = env;
     panel.setSectionVisible('hub', false);
     expect(panel.node.querySelector('[data-section="hub"]')).toBeNull();
+    panel.setSectionVisible('jobs', false);
+    expect(panel.node.querySelector('[data-section="jobs"]')).toBeNull();
     panel.setSectionVisible('saturn', false);
+    panel.setSectionVisible('jobs', true);
     panel.setSectionVisible('saturn', true);
     panel.setSectionVisible('hub', true);
     const sections = Array.from(
       panel.node.querySelectorAll('[data-section]')
     ).map(s => (s as HTMLElement).dataset.section);
-    expect(sections).toEqual(['hub', 'saturn']);
+    expect(sections).toEqual(['hub', 'saturn', 'jobs']);
   });
 
   it('enables commands from the resource actions', () => {

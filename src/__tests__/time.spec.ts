@@ -1,6 +1,6 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { formatRelativeTime, parseTime } from '../time';
+import { formatDuration, formatRelativeTime, parseTime } from '../time';
 
 const trans = nullTranslator.load('jupyterlab_saturn_panel');
 const NOW = Date.parse('2026-11-21T22:45:50Z');
@@ -40,5 +40,21 @@ describe('parseTime', () => {
     expect(parseTime(null)).toBeNull();
     expect(parseTime('')).toBeNull();
     expect(parseTime('yesterday')).toBeNull();
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0 s'],
+    [-5, '0 s'],
+    [12.9, '12 s'],
+    [59, '59 s'],
+    [60, '1 min 00 s'],
+    [75, '1 min 15 s'],
+    [3599, '59 min 59 s'],
+    [3600, '1 h 00 min'],
+    [7 * 3600 + 5 * 60 + 30, '7 h 05 min']
+  ])('formats %p s as %p', (seconds, text) => {
+    expect(formatDuration(seconds, trans)).toBe(text);
   });
 });

@@ -4,16 +4,17 @@
 import { UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { isUsable, IResource } from '../resource';
+import { Backend, isUsable, IResource } from '../resource';
 import { BackendNotice } from './BackendNotice';
 import type { IPanelContext } from './context';
+import { JobRow } from './JobRow';
 import { ResourceRow } from './ResourceRow';
 import { useNow } from './useNow';
 
 /**
- * What a section lists.
+ * What a section lists: hub servers, Saturn workspaces, Saturn jobs.
  */
-export type SectionKind = 'hub' | 'saturn';
+export type SectionKind = 'hub' | 'saturn' | 'jobs';
 
 /**
  * Properties of `SectionBody`.
@@ -57,11 +58,24 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
       </div>
     );
   }
+  const backend: Backend = section === 'hub' ? 'hub' : 'saturn';
   const notice = (
-    <BackendNotice backend={section} config={config} trans={trans} />
+    <BackendNotice backend={backend} config={config} trans={trans} />
   );
-  if (!isUsable(config[section])) {
+  if (!isUsable(config[backend])) {
     return <div className="jp-SaturnPanel-sectionContent">{notice}</div>;
+  }
+  if (section === 'jobs') {
+    // The Saturn section already shows the backend's warnings.
+    return model.hasSnapshot ? (
+      <JobsContent context={context} now={now} />
+    ) : (
+      <div className="jp-SaturnPanel-sectionContent">
+        <div className="jp-SaturnPanel-empty" role="status">
+          {trans.__('Loading…')}
+        </div>
+      </div>
+    );
   }
   if (!model.hasSnapshot) {
     return (
@@ -75,7 +89,7 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
   }
 
   const kind = section === 'hub' ? 'server' : 'workspace';
-  const total = model.count(section, kind);
+  const total = model.count(backend, kind);
   const listLabel =
     section === 'hub'
       ? trans.__('JupyterHub servers')
@@ -194,4 +208,53 @@ function Rows(props: IRowsProps): JSX.Element {
       ))}
     </ul>
   );
+}
+
+/**
+ * Properties of `JobsContent`.
+ */
+interface IJobsContentProps {
+  readonly context: IPanelContext;
+  readonly now: number;
+}
+
+/**
+ * The Saturn jobs, each with its recent runs.
+ */
+function JobsContent(props: IJobsContentProps): JSX.Element {
+  const { context, now } = props;
+  const { model, trans } = context;
+  const jobs = model.saturnJobs();
+  const user = model.config?.saturn.user ?? null;
+  const showOwner = jobs.some(j => j.owner !== user);
+  let body: JSX.Element;
+  if (jobs.length === 0) {
+    body = (
+      <div className="jp-SaturnPanel-empty">
+        {model.count('saturn', 'job') > 0
+          ? trans.__('Nothing matches "%1".', model.filter)
+          : trans.__(
+              'No jobs yet. Run a notebook as a Saturn job from its toolbar or the file browser.'
+            )}
+      </div>
+    );
+  } else {
+    body = (
+      <ul
+        className="jp-SaturnPanel-list"
+        aria-label={trans.__('Saturn Cloud jobs')}
+      >
+        {jobs.map(job => (
+          <JobRow
+            key={job.key}
+            job={job}
+            context={context}
+            showOwner={showOwner}
+            now={now}
+          />
+        ))}
+      </ul>
+    );
+  }
+  return <div className="jp-SaturnPanel-sectionContent">{body}</div>;
 }

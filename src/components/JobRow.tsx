@@ -1,0 +1,240 @@
+/**
+ * One Saturn job in the Jobs section: name, its latest run's status, a "Run
+ * now" button, and its recent runs with live status, start time and
+ * duration, each with "Stop" and "Show logs" buttons.
+ */
+import {
+  runIcon,
+  stopIcon,
+  textEditorIcon,
+  ToolbarButtonComponent
+} from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { CommandIDs } from '../commands';
+import { IResource, resourceLabel } from '../resource';
+import { IRun, isRunActive, jobRuns, runDuration } from '../runs';
+import {
+  formatAbsoluteTime,
+  formatDuration,
+  formatRelativeTime,
+  parseTime
+} from '../time';
+import type { IPanelContext } from './context';
+import { StatusBadge } from './StatusBadge';
+import { useNow } from './useNow';
+
+/**
+ * Properties of `JobRow`.
+ */
+export interface IJobRowProps {
+  readonly job: IResource;
+  readonly context: IPanelContext;
+  /**
+   * Show the owner (when the list holds other users' jobs).
+   */
+  readonly showOwner: boolean;
+  /**
+   * The current time, for relative times.
+   */
+  readonly now: number;
+}
+
+/**
+ * A job row. Hooks for browser tests: `li.jp-SaturnPanel-row` with
+ * `data-kind="job"`, `data-key`, `data-status`; each run
+ * `.jp-SaturnPanel-run` with `data-run` and `data-status`.
+ */
+export function JobRow(props: IJobRowProps): JSX.Element {
+  const { job, context, showOwner, now } = props;
+  const { trans, commands, model } = context;
+  const label = resourceLabel(job, trans);
+  const args = { key: job.key };
+  const runs = jobRuns(job);
+
+  const meta: JSX.Element[] = [];
+  if (showOwner && job.owner) {
+    meta.push(
+      <span
+        key="owner"
+        className="jp-SaturnPanel-owner"
+        title={trans.__('Owner')}
+      >
+        {job.owner}
+      </span>
+    );
+  }
+  const size = job.details.size;
+  if (typeof size === 'string' && size) {
+    meta.push(
+      <span key="size" className="jp-SaturnPanel-size" title={trans.__('Size')}>
+        {size}
+      </span>
+    );
+  }
+  const command = job.details.command;
+
+  return (
+    <li
+      className={`jp-SaturnPanel-row jp-SaturnPanel-job jp-mod-${job.status}${
+        model.isBusy(job.key) ? ' jp-mod-busy' : ''
+      }`}
+      data-key={job.key}
+      data-status={job.status}
+      data-backend={job.backend}
+      data-kind={job.kind}
+    >
+      <div className="jp-SaturnPanel-rowHeader">
+        <span
+          className="jp-SaturnPanel-name"
+          title={trans.__('Saturn job %1', job.name)}
+        >
+          {label}
+        </span>
+        {runs.length > 0 && <StatusBadge status={job.status} trans={trans} />}
+        <span className="jp-SaturnPanel-actions">
+          {job.actions.includes('run') && (
+            <ToolbarButtonComponent
+              className="jp-SaturnPanel-action jp-mod-run"
+              icon={runIcon}
+              tooltip={commands.label(CommandIDs.runJob, args)}
+              enabled={commands.isEnabled(CommandIDs.runJob, args)}
+              onClick={() => void commands.execute(CommandIDs.runJob, args)}
+            />
+          )}
+        </span>
+      </div>
+      {meta.length > 0 && <div className="jp-SaturnPanel-meta">{meta}</div>}
+      {typeof command === 'string' && command && (
+        <code className="jp-SaturnPanel-command" title={command}>
+          {command}
+        </code>
+      )}
+      {runs.length > 0 ? (
+        <ul
+          className="jp-SaturnPanel-runs"
+          aria-label={trans.__('Recent runs of %1', label)}
+        >
+          {runs.map(run => (
+            <RunItem
+              key={run.name}
+              job={job}
+              run={run}
+              context={context}
+              now={now}
+            />
+          ))}
+        </ul>
+      ) : (
+        <div className="jp-SaturnPanel-noRuns">{trans.__('No runs yet.')}</div>
+      )}
+    </li>
+  );
+}
+
+/**
+ * Properties of `RunItem`.
+ */
+interface IRunItemProps {
+  readonly job: IResource;
+  readonly run: IRun;
+  readonly context: IPanelContext;
+  readonly now: number;
+}
+
+/**
+ * One run: status, start time, duration, stop and logs buttons.
+ */
+function RunItem(props: IRunItemProps): JSX.Element {
+  const { job, run, context, now } = props;
+  const { trans, commands } = context;
+  const args = { key: job.key, run: run.name };
+  const started = parseTime(run.started);
+  const active = isRunActive(run.status);
+  return (
+    <li
+      className={`jp-SaturnPanel-run jp-mod-${run.status}`}
+      data-run={run.name}
+      data-status={run.status}
+      title={trans.__('Run %1', run.name)}
+    >
+      <StatusBadge status={run.status} trans={trans} />
+      {started ? (
+        <time
+          className="jp-SaturnPanel-runStarted"
+          dateTime={started.toISOString()}
+          title={trans.__('Started: %1', formatAbsoluteTime(started))}
+        >
+          {formatRelativeTime(started, now, trans)}
+        </time>
+      ) : (
+        <span className="jp-SaturnPanel-runStarted">
+          {trans.__('not started')}
+        </span>
+      )}
+      {active ? (
+        <LiveDuration run={run} context={context} />
+      ) : (
+        <Duration seconds={runDuration(run, now)} context={context} />
+      )}
+      <span className="jp-SaturnPanel-actions">
+        {active && (
+          <ToolbarButtonComponent
+            className="jp-SaturnPanel-action jp-mod-stop"
+            icon={stopIcon}
+            tooltip={commands.label(CommandIDs.stopRun, args)}
+            enabled={commands.isEnabled(CommandIDs.stopRun, args)}
+            onClick={() => void commands.execute(CommandIDs.stopRun, args)}
+          />
+        )}
+        <ToolbarButtonComponent
+          className="jp-SaturnPanel-action jp-mod-logs"
+          icon={textEditorIcon}
+          tooltip={commands.label(CommandIDs.openLogs, args)}
+          enabled={commands.isEnabled(CommandIDs.openLogs, args)}
+          onClick={() => void commands.execute(CommandIDs.openLogs, args)}
+        />
+      </span>
+    </li>
+  );
+}
+
+/**
+ * Properties of `Duration`.
+ */
+interface IDurationProps {
+  readonly seconds: number | null;
+  readonly context: IPanelContext;
+}
+
+/**
+ * A run's duration.
+ */
+function Duration(props: IDurationProps): JSX.Element | null {
+  const { seconds, context } = props;
+  if (seconds === null) {
+    return null;
+  }
+  const text = formatDuration(seconds, context.trans);
+  return (
+    <span
+      className="jp-SaturnPanel-runDuration"
+      title={context.trans.__('Duration: %1', text)}
+    >
+      {text}
+    </span>
+  );
+}
+
+/**
+ * The duration of a run that is going, updated every second.
+ */
+function LiveDuration(props: {
+  readonly run: IRun;
+  readonly context: IPanelContext;
+}): JSX.Element | null {
+  const now = useNow(1000);
+  return (
+    <Duration seconds={runDuration(props.run, now)} context={props.context} />
+  );
+}

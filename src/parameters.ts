@@ -1,0 +1,180 @@
+/**
+ * Papermill parameters (`-p name value`) as the user types them: one
+ * `name = value` per line.
+ */
+import type { TranslationBundle } from '@jupyterlab/translation';
+
+/**
+ * A parameter value as sent to `POST saturn/notebook-jobs`.
+ */
+export type ParameterValue = string | number | boolean;
+
+/**
+ * Parameters by name.
+ */
+export interface IParameters {
+  [name: string]: ParameterValue;
+}
+
+/**
+ * The outcome of parsing the parameters text.
+ */
+export interface IParametersParse {
+  /**
+   * The parameters of every valid line, in order.
+   */
+  readonly parameters: IParameters;
+  /**
+   * One translated message per invalid line; empty when all are valid.
+   */
+  readonly errors: ReadonlyArray<string>;
+}
+
+/**
+ * Python's reserved words: not usable as parameter names.
+ */
+export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set([
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield'
+]);
+
+/**
+ * Why a parameter name cannot be used, or null when it can: it must be an
+ * ASCII Python identifier (what the server accepts) and not a keyword.
+ */
+export function validateParameterName(
+  name: string,
+  trans: TranslationBundle
+): string | null {
+  if (name === '') {
+    return trans.__('A parameter needs a name.');
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    return trans.__(
+      '"%1" is not a valid Python identifier (letters, digits and _, not starting with a digit).',
+      name
+    );
+  }
+  if (PYTHON_KEYWORDS.has(name)) {
+    return trans.__('"%1" is a Python keyword.', name);
+  }
+  return null;
+}
+
+/**
+ * The value of a parameter from its text: a number or a boolean when it
+ * looks like one (`42`, `-1.5e3`, `true`, `False`), the text between quotes
+ * when quoted (`"42"` stays a string), else the text itself.
+ */
+export function parseParameterValue(text: string): ParameterValue {
+  const value = text.trim();
+  if (
+    value.length >= 2 &&
+    (value[0] === '"' || value[0] === "'") &&
+    value[value.length - 1] === value[0]
+  ) {
+    return value.slice(1, -1);
+  }
+  const lower = value.toLowerCase();
+  if (lower === 'true') {
+    return true;
+  }
+  if (lower === 'false') {
+    return false;
+  }
+  if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(value)) {
+    const number = Number(value);
+    const integer = /^[+-]?\d+$/.test(value);
+    // Keep integers JSON cannot carry exactly as text (papermill reads them).
+    if (Number.isFinite(number) && (!integer || Number.isSafeInteger(number))) {
+      return number;
+    }
+  }
+  return value;
+}
+
+/**
+ * Parse the parameters text: one `name = value` per line; blank lines and
+ * lines starting with `#` are skipped.
+ */
+export function parseParameters(
+  text: string,
+  trans: TranslationBundle
+): IParametersParse {
+  const parameters: IParameters = {};
+  const errors: string[] = [];
+  text.split(/\r?\n/).forEach((line, index) => {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) {
+      return;
+    }
+    const number = index + 1;
+    const at = trimmed.indexOf('=');
+    if (at < 0) {
+      errors.push(trans.__('Line %1: write name = value.', number));
+      return;
+    }
+    const name = trimmed.slice(0, at).trim();
+    const reason = validateParameterName(name, trans);
+    if (reason) {
+      errors.push(trans.__('Line %1: %2', number, reason));
+      return;
+    }
+    if (Object.prototype.hasOwnProperty.call(parameters, name)) {
+      errors.push(
+        trans.__('Line %1: "%2" is already set above.', number, name)
+      );
+      return;
+    }
+    parameters[name] = parseParameterValue(trimmed.slice(at + 1));
+  });
+  return { parameters, errors };
+}
+
+/**
+ * Write parameters back as text (one `name = value` per line); strings that
+ * would read back as something else are quoted.
+ */
+export function formatParameters(parameters: IParameters): string {
+  return Object.entries(parameters)
+    .map(([name, value]) => {
+      if (typeof value === 'string' && parseParameterValue(value) !== value) {
+        return `${name} = "${value}"`;
+      }
+      return `${name} = ${String(value)}`;
+    })
+    .join('\n');
+}

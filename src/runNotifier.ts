@@ -1,0 +1,125 @@
+/**
+ * Toasts for job runs that finish while this tab watches them: success when
+ * a run completes, error when it fails, info when it was stopped; each with
+ * an action that opens the run's logs.
+ */
+import { Notification } from '@jupyterlab/apputils';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
+import type { IDisposable } from '@lumino/disposable';
+
+import { resourceLabel } from './resource';
+import { IRunFinished, runDuration, RunWatcher } from './runs';
+import { formatDuration } from './time';
+
+/**
+ * Turns the watcher's finished runs into toasts.
+ */
+export class RunNotifier implements IDisposable {
+  /**
+   * Create a notifier on a watcher.
+   */
+  constructor(options: RunNotifier.IOptions) {
+    this._watcher = options.watcher;
+    this._trans = options.translator.load('jupyterlab_saturn_panel');
+    this._openLogs = options.openLogs;
+    this._watcher.runFinished.connect(this._onFinished, this);
+  }
+
+  /**
+   * Whether completed and stopped runs are announced; failures always are
+   * (the `notifyOnRunComplete` setting).
+   */
+  notifyOnComplete = true;
+
+  /**
+   * Whether the notifier is disposed.
+   */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Dispose of the notifier (open toasts stay).
+   */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._watcher.runFinished.disconnect(this._onFinished, this);
+  }
+
+  /**
+   * Announce one finished run.
+   */
+  private _onFinished(_: RunWatcher, finished: IRunFinished): void {
+    const { job, run } = finished;
+    const status = run.status;
+    if (status !== 'error' && !this.notifyOnComplete) {
+      return;
+    }
+    const trans = this._trans;
+    const label = resourceLabel(job, trans);
+    const seconds = runDuration(run, Date.now());
+    const actions: Notification.IAction[] = [
+      {
+        label: trans.__('Show logs'),
+        caption: trans.__('Show the logs of run %1', run.name),
+        displayType: status === 'error' ? 'accent' : 'default',
+        callback: () => this._openLogs(job.key, run.name)
+      }
+    ];
+    let message: string;
+    let type: Notification.TypeOptions;
+    switch (status) {
+      case 'completed':
+        type = 'success';
+        message =
+          seconds === null
+            ? trans.__('The run of the Saturn job %1 completed.', label)
+            : trans.__(
+                'The run of the Saturn job %1 completed in %2.',
+                label,
+                formatDuration(seconds, trans)
+              );
+        break;
+      case 'error':
+        type = 'error';
+        message = trans.__(
+          'The run of the Saturn job %1 failed. Its logs may say why.',
+          label
+        );
+        break;
+      default:
+        type = 'info';
+        message = trans.__('The run of the Saturn job %1 was stopped.', label);
+        break;
+    }
+    Notification.emit(message, type, {
+      autoClose: type === 'error' ? false : 10000,
+      actions
+    });
+  }
+
+  private _watcher: RunWatcher;
+  private _trans: TranslationBundle;
+  private _openLogs: (key: string, run: string) => void;
+  private _isDisposed = false;
+}
+
+/**
+ * The namespace for `RunNotifier` statics.
+ */
+export namespace RunNotifier {
+  /**
+   * Options to create a run notifier.
+   */
+  export interface IOptions {
+    watcher: RunWatcher;
+    translator: ITranslator;
+    /**
+     * Open a run's logs (the toasts' "Show logs" action).
+     */
+    openLogs: (key: string, run: string) => void;
+  }
+}
