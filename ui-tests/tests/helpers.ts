@@ -186,3 +186,152 @@ export function inOrder(sequence: string[], expected: string[]): boolean {
 export function dialog(page: Page): Locator {
   return page.locator('.jp-Dialog');
 }
+
+/** Runs that execute a notebook with papermill (a kernel starts) get longer. */
+export const PAPERMILL = 90_000;
+
+/** The row of a Saturn job in the Jobs section, by its name. */
+export function jobRow(page: Page, name: string): Locator {
+  return page
+    .locator('#saturn-panel-jobs .jp-SaturnPanel-row[data-kind="job"]')
+    .filter({
+      has: page.locator('.jp-SaturnPanel-name', {
+        hasText: new RegExp(`^${name}$`)
+      })
+    });
+}
+
+/** The runs listed in a job row, newest first (`data-run`, `data-status`). */
+export function runItems(jobRowLocator: Locator): Locator {
+  return jobRowLocator.locator('.jp-SaturnPanel-run[data-run]');
+}
+
+/** One run of a job row, by run name. */
+export function runItem(jobRowLocator: Locator, run: string): Locator {
+  return jobRowLocator.locator(`.jp-SaturnPanel-run[data-run="${run}"]`);
+}
+
+/** A button of a job row (`run`) or of a run (`stop`, `logs`). */
+export function jobAction(
+  locator: Locator,
+  name: 'run' | 'stop' | 'logs'
+): Locator {
+  return locator.locator(`.jp-SaturnPanel-action.jp-mod-${name}`);
+}
+
+/** The main-area tab of a run's logs, and its list of lines. */
+export function logsTab(page: Page, jobId: string, run: string): Locator {
+  return page.locator(`#saturn-panel-logs-${jobId}-${run}.jp-SaturnPanel-logs`);
+}
+
+/** The texts of the lines a logs tab shows. */
+export async function logTexts(tab: Locator): Promise<string[]> {
+  return tab
+    .locator('.jp-SaturnPanel-logLine .jp-SaturnPanel-logText')
+    .allTextContents();
+}
+
+/** One state of a logs view, as `recordLogs` saw it. */
+export interface ILogsState {
+  /** Lines shown. */
+  count: number;
+  /** `data-complete` ("true" once the run ended and every line was read). */
+  complete: string | null;
+  /** `data-status`: the run's status as the tab knows it. */
+  status: string | null;
+}
+
+/**
+ * Record, in the page, every state of a logs view from now on (line count,
+ * `data-complete`, `data-status`), so a test can tell that lines arrived while
+ * the run was going, not only at the end.
+ */
+export async function recordLogs(tab: Locator): Promise<void> {
+  await tab.locator('.jp-SaturnPanel-logLines').evaluate(node => {
+    const w = window as any;
+    w.__saturnLogRecords = w.__saturnLogRecords ?? new Map();
+    const states: any[] = [];
+    w.__saturnLogRecords.set(node, states);
+    const sample = () => {
+      const state = {
+        count: node.querySelectorAll('.jp-SaturnPanel-logLine').length,
+        complete: node.getAttribute('data-complete'),
+        status: node.getAttribute('data-status')
+      };
+      const last = states[states.length - 1];
+      if (
+        !last ||
+        last.count !== state.count ||
+        last.complete !== state.complete ||
+        last.status !== state.status
+      ) {
+        states.push(state);
+      }
+    };
+    new MutationObserver(sample).observe(node, {
+      childList: true,
+      attributes: true,
+      attributeFilter: ['data-complete', 'data-status']
+    });
+    sample();
+  });
+}
+
+/** What `recordLogs` saw so far. */
+export async function logsRecord(tab: Locator): Promise<ILogsState[]> {
+  return tab
+    .locator('.jp-SaturnPanel-logLines')
+    .evaluate(node => (window as any).__saturnLogRecords.get(node));
+}
+
+/**
+ * Record, in the page, every status a job run renders from now on (like
+ * `recordRow`, for `.jp-SaturnPanel-run[data-run]`); read it with
+ * `runRecord`.
+ */
+export async function recordRun(page: Page, run: string): Promise<void> {
+  await page.evaluate(run => {
+    const w = window as any;
+    w.__saturnRunRecords = w.__saturnRunRecords ?? {};
+    w.__saturnRunObservers = w.__saturnRunObservers ?? {};
+    w.__saturnRunObservers[run]?.disconnect();
+    const statuses: string[] = [];
+    w.__saturnRunRecords[run] = statuses;
+    const root = document.getElementById('saturn-panel') ?? document.body;
+    const sample = () => {
+      const el = root.querySelector(
+        `.jp-SaturnPanel-run[data-run="${CSS.escape(run)}"]`
+      );
+      const status = el ? el.getAttribute('data-status')! : 'absent';
+      if (statuses[statuses.length - 1] !== status) {
+        statuses.push(status);
+      }
+    };
+    const observer = new MutationObserver(sample);
+    observer.observe(root, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['data-status', 'data-run']
+    });
+    w.__saturnRunObservers[run] = observer;
+    sample();
+  }, run);
+}
+
+/** The statuses `recordRun` saw so far. */
+export async function runRecord(page: Page, run: string): Promise<string[]> {
+  return page.evaluate(run => (window as any).__saturnRunRecords[run], run);
+}
+
+/** The simulator's origin, read from the running `analysis` workspace's URL. */
+export async function simulatorOrigin(
+  request: APIRequestContext
+): Promise<string> {
+  const analysis = (await resources(request)).find(
+    r =>
+      r.backend === 'saturn' && r.kind === 'workspace' && r.name === 'analysis'
+  );
+  expect(analysis?.url).toBeTruthy();
+  return new URL(analysis.url).origin;
+}
