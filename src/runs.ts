@@ -2,7 +2,6 @@
  * Saturn Cloud job runs: their shape (`Run` in docs/rest-api.md), helpers,
  * and the watcher that tells when a run this tab saw going finishes.
  */
-import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -159,29 +158,6 @@ export function shortRunName(run: string, jobId: string): string {
     return run.slice(at + marker.length);
   }
   return run;
-}
-
-/**
- * The translated label of a run status.
- */
-export function runStatusLabel(
-  status: RunStatus,
-  trans: TranslationBundle
-): string {
-  switch (status) {
-    case 'pending':
-      return trans.__('pending');
-    case 'running':
-      return trans.__('running');
-    case 'stopping':
-      return trans.__('stopping');
-    case 'completed':
-      return trans.__('completed');
-    case 'error':
-      return trans.__('error');
-    case 'stopped':
-      return trans.__('stopped');
-  }
 }
 
 /**
