@@ -219,7 +219,7 @@ class HubProgressHandler(SaturnPanelHandler):
         check_hub_user(user)
         check_server_name(name)
         hub = self.hub
-        client = hub._client()
+        client = hub.require_client()
         await hub.identify()
         hub.require("read:servers", user, name, "read")
 

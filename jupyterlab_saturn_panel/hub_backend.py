@@ -87,7 +87,8 @@ class HubBackend:
         self._background: set[asyncio.Future[Any]] = set()
 
     # -- identity and abilities ----------------------------------------------------------------
-    def _client(self) -> HubClient:
+    def require_client(self) -> HubClient:
+        """The hub client; a 503 that says how to configure it when there is none."""
         if self.client is None:
             raise Unavailable("JupyterHub is not configured.", hint=NOT_CONFIGURED_HINT)
         return self.client
@@ -95,7 +96,7 @@ class HubBackend:
     async def identify(self) -> dict[str, Any]:
         """Who the token is and its scopes; asked once, then remembered."""
         if self.identity is None:
-            identity = await self._client().whoami()
+            identity = await self.require_client().whoami()
             self.scopes = HubScopes(s for s in identity.get("scopes", []) if isinstance(s, str))
             self.identity = identity
         return self.identity
@@ -170,7 +171,7 @@ class HubBackend:
 
     async def refresh(self) -> list[Resource]:
         await self.identify()
-        client = self._client()
+        client = self.require_client()
         if self.can_list_all:
             users = await client.list_users()
         elif self.own_user:
@@ -267,7 +268,7 @@ class HubBackend:
 
     async def reread_user(self, user: str) -> None:
         """Re-read one user's servers after an action and put them in the state at once."""
-        model = await self._client().get_user(user)
+        model = await self.require_client().get_user(user)
         fresh = self._user_resources(model)
         keys = {r["key"] for r in fresh}
         for key, resource in list(self.engine.resources.items()):
@@ -299,7 +300,7 @@ class HubBackend:
                 self._on_progress_event(user, name, event)
 
         try:
-            await self._client().follow_progress(user, name, on_line, timeout=self.settings.spawn_timeout)
+            await self.require_client().follow_progress(user, name, on_line, timeout=self.settings.spawn_timeout)
         except PanelError as exc:
             self.engine.log.info("Progress of %s ended: %s", key, exc.message)
         finally:
@@ -362,7 +363,7 @@ class HubBackend:
             raise Conflict(f"{user}/{name or '(default)'} is stopping; start it once it has stopped.")
         self._errors.pop(key, None)
         call = asyncio.ensure_future(
-            self._client().start_server(user, name, user_options=user_options, display_name=display_name)
+            self.require_client().start_server(user, name, user_options=user_options, display_name=display_name)
         )
         call.add_done_callback(lambda f: self._late(f, user, name, "start"))
         failure: PanelError | None = None
@@ -396,7 +397,7 @@ class HubBackend:
             retry = response.headers.get("Retry-After")
             later = f" Try again in {retry} s." if retry else ""
             return UpstreamError(f"JupyterHub is busy and refused the start: {message}.{later}")
-        error = self._client().error(response, f"start {user}/{name or '(default)'}")
+        error = self.require_client().error(response, f"start {user}/{name or '(default)'}")
         if isinstance(error, Forbidden):
             error.hint = SCOPES_HINT
         return error
@@ -410,14 +411,14 @@ class HubBackend:
         key = hub_key(user, name)
         self._errors.pop(key, None)
         before = self._current(user, name)
-        call = asyncio.ensure_future(self._client().stop_server(user, name, remove=remove))
+        call = asyncio.ensure_future(self.require_client().stop_server(user, name, remove=remove))
         call.add_done_callback(lambda f: self._late(f, user, name, "stop"))
         response = await self._settle(call)
         if response is not None and response.status not in (202, 204):
             if response.status == 404 and not remove and name == "":
                 pass  # a default server that never existed is stopped already
             else:
-                raise self._client().error(response, f"stop {user}/{name or '(default)'}")
+                raise self.require_client().error(response, f"stop {user}/{name or '(default)'}")
         await self.reread_user(user)
         resource = self._current(user, name)
         if resource is None:  # removed: answer with what it was, now gone

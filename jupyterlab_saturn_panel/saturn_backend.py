@@ -123,7 +123,8 @@ class SaturnBackend:
         self._runs: dict[str, list[dict[str, Any]]] = {}
         self._job_seen: dict[str, tuple[Any, ...]] = {}
 
-    def _client(self) -> SaturnClient:
+    def require_client(self) -> SaturnClient:
+        """The Saturn client; a 503 that says how to configure it when there is none."""
         if self.client is None:
             raise Unavailable("Saturn Cloud is not configured.", hint=NOT_CONFIGURED_HINT)
         return self.client
@@ -131,10 +132,10 @@ class SaturnBackend:
     # -- identity ------------------------------------------------------------------------------
     async def identify(self) -> dict[str, Any]:
         if self.user is None:
-            self.user = await self._client().current_user()
+            self.user = await self.require_client().current_user()
         if self.settings.has_admin_token and self.admin_ok is None:
             try:
-                admin = await self._client().current_user(admin=True)
+                admin = await self.require_client().current_user(admin=True)
                 self.admin_ok = bool(admin.get("admin"))
                 if not self.admin_ok:
                     self._admin_message = "saturn_admin_token belongs to a user who is not an admin."
@@ -173,7 +174,7 @@ class SaturnBackend:
 
     async def refresh(self) -> list[Resource]:
         await self.identify()
-        client = self._client()
+        client = self.require_client()
         workspaces, jobs = await asyncio.gather(client.list_workspaces(), client.list_jobs())
         resources = [self.workspace_resource(ws) for ws in workspaces]
         listed = {r["id"] for r in resources}
@@ -262,7 +263,7 @@ class SaturnBackend:
 
     async def load_runs(self, resource_id: str) -> list[dict[str, Any]]:
         """Read a job's runs (newest first) into the state."""
-        pods = await self._client().job_history(resource_id)
+        pods = await self.require_client().job_history(resource_id)
         runs = sorted((run_model(p) for p in pods), key=lambda r: r["started"] or "", reverse=True)
         self._runs[resource_id] = runs
         return runs
@@ -292,7 +293,7 @@ class SaturnBackend:
     async def workspace_action(self, resource_id: str, action: str) -> Resource:
         """Start or stop a workspace; Saturn answers the Workspace as it now stands."""
         await self.identify()
-        workspace = await self._client().workspace_action(resource_id, action)
+        workspace = await self.require_client().workspace_action(resource_id, action)
         resource = self.workspace_resource(workspace)
         self.engine.upsert(resource)
         self._ensure_ticker()
@@ -302,7 +303,7 @@ class SaturnBackend:
     async def start_job(self, resource_id: str) -> Resource:
         """Start a run of a job, and show it at once."""
         await self.identify()
-        job = await self._client().job_action(resource_id, "start")
+        job = await self.require_client().job_action(resource_id, "start")
         await self.load_runs(resource_id)
         resource = self.job_resource(job)
         self.engine.upsert(resource)
@@ -312,7 +313,7 @@ class SaturnBackend:
     async def run_notebook(self, recipe: dict[str, Any]) -> Resource:
         """Apply a notebook's job recipe (create it once, update it later) and start a run."""
         await self.identify()
-        applied = await self._client().apply_recipe(recipe)
+        applied = await self.require_client().apply_recipe(recipe)
         state = _obj(applied.get("state"))
         job_id = applied.get("id") or state.get("id")
         if not isinstance(job_id, str) or not job_id:
@@ -322,7 +323,7 @@ class SaturnBackend:
     async def stop_run(self, resource_id: str, run: str) -> Resource:
         """Stop one run of a job."""
         await self.identify()
-        job = await self._client().stop_run(resource_id, run)
+        job = await self.require_client().stop_run(resource_id, run)
         await self.load_runs(resource_id)
         resource = self.job_resource(job)
         self.engine.upsert(resource)
@@ -332,7 +333,7 @@ class SaturnBackend:
     async def run_logs(self, resource_id: str, run: str) -> dict[str, Any]:
         """One run's log lines, and whether the run has finished (a viewer stops following)."""
         await self.identify()
-        client = self._client()
+        client = self.require_client()
         lines, runs = await asyncio.gather(client.job_logs(resource_id, run), self.load_runs(resource_id))
         status = next((r["status"] for r in runs if r["name"] == run), None)
         if status is None:
@@ -350,7 +351,7 @@ class SaturnBackend:
     async def create_from_recipe(self, recipe: dict[str, Any], user: str | None) -> dict[str, Any]:
         """Create the resource a recipe describes, for the token's user or (admin) another user."""
         await self.identify()
-        client = self._client()
+        client = self.require_client()
         if user is not None and user != (self.user or {}).get("username"):
             if not self.admin_ok:
                 raise Forbidden(
