@@ -99,10 +99,35 @@ export abstract class FormBody<T>
   }
 
   /**
+   * The server's refusal of the last submission, and the "working" line
+   * while a submission is under way: the same two lines under every form.
+   */
+  protected renderFeedback(busyText: string): JSX.Element {
+    return (
+      <>
+        {this.serverError && (
+          <div className="jp-SaturnPanel-formError" role="alert">
+            {this.serverError}
+          </div>
+        )}
+        {this.submitting && (
+          <div className="jp-SaturnPanel-formStatus" role="status">
+            {busyText}
+          </div>
+        )}
+      </>
+    );
+  }
+
+  /**
    * Whether the user tried to accept once (errors are then shown even for
    * fields not touched yet).
    */
   protected attempted = false;
+  /**
+   * Why the server refused the last submission, shown in the form.
+   */
+  protected serverError: string | null = null;
   private _submitting = false;
 }
 
@@ -226,10 +251,10 @@ export class NewServerBody extends FormBody<INewServer> {
   }
 
   async submit(): Promise<boolean> {
-    this._serverError = null;
+    this.serverError = null;
     const error = await this._options.submit(this.getValue());
     if (error) {
-      this._serverError = error;
+      this.serverError = error;
       return false;
     }
     return true;
@@ -284,7 +309,7 @@ export class NewServerBody extends FormBody<INewServer> {
             onChange={event => {
               this._name = event.target.value;
               this._nameEdited = this._name !== '';
-              this._serverError = null;
+              this.serverError = null;
               this.update();
             }}
           />
@@ -339,16 +364,7 @@ export class NewServerBody extends FormBody<INewServer> {
             )}
           </label>
         )}
-        {this._serverError && (
-          <div className="jp-SaturnPanel-formError" role="alert">
-            {this._serverError}
-          </div>
-        )}
-        {this.submitting && (
-          <div className="jp-SaturnPanel-formStatus" role="status">
-            {trans.__('Creating…')}
-          </div>
-        )}
+        {this.renderFeedback(trans.__('Creating…'))}
       </div>
     );
   }
@@ -391,7 +407,6 @@ export class NewServerBody extends FormBody<INewServer> {
   private _displayName: string;
   private _name: string;
   private _nameEdited: boolean;
-  private _serverError: string | null = null;
 }
 
 /**
@@ -606,10 +621,10 @@ export class RecipeBody extends FormBody<IRecipeResult> {
   }
 
   async submit(): Promise<boolean> {
-    this._serverError = null;
+    this.serverError = null;
     const error = await this._options.submit(this.getValue());
     if (error) {
-      this._serverError = error;
+      this.serverError = error;
       return false;
     }
     return true;
@@ -675,7 +690,7 @@ export class RecipeBody extends FormBody<IRecipeResult> {
             value={this._text}
             onChange={event => {
               this._text = event.target.value;
-              this._serverError = null;
+              this.serverError = null;
               this.update();
             }}
           />
@@ -713,16 +728,7 @@ export class RecipeBody extends FormBody<IRecipeResult> {
             />
           </label>
         )}
-        {this._serverError && (
-          <div className="jp-SaturnPanel-formError" role="alert">
-            {this._serverError}
-          </div>
-        )}
-        {this.submitting && (
-          <div className="jp-SaturnPanel-formStatus" role="status">
-            {trans.__('Creating…')}
-          </div>
-        )}
+        {this.renderFeedback(trans.__('Creating…'))}
       </div>
     );
   }
@@ -762,7 +768,7 @@ export class RecipeBody extends FormBody<IRecipeResult> {
         this._fileError = trans.__('%1 is not a text file.', path);
       } else {
         this._text = model.content;
-        this._serverError = null;
+        this.serverError = null;
       }
     } catch (error) {
       this._fileError = trans.__(
@@ -784,7 +790,6 @@ export class RecipeBody extends FormBody<IRecipeResult> {
   private _user = '';
   private _loading = false;
   private _fileError: string | null = null;
-  private _serverError: string | null = null;
   private _checked: { text: string; result: IRecipeCheck } | null = null;
 }
 
@@ -853,10 +858,10 @@ export class NotebookJobBody extends FormBody<IParameters> {
   }
 
   async submit(): Promise<boolean> {
-    this._serverError = null;
+    this.serverError = null;
     const error = await this._options.submit(this.getValue());
     if (error) {
-      this._serverError = error;
+      this.serverError = error;
       return false;
     }
     return true;
@@ -888,7 +893,7 @@ export class NotebookJobBody extends FormBody<IParameters> {
             value={this._text}
             onChange={event => {
               this._text = event.target.value;
-              this._serverError = null;
+              this.serverError = null;
               this.update();
             }}
           />
@@ -918,16 +923,7 @@ export class NotebookJobBody extends FormBody<IParameters> {
             </code>
           </div>
         )}
-        {this._serverError && (
-          <div className="jp-SaturnPanel-formError" role="alert">
-            {this._serverError}
-          </div>
-        )}
-        {this.submitting && (
-          <div className="jp-SaturnPanel-formStatus" role="status">
-            {trans.__('Starting the job…')}
-          </div>
-        )}
+        {this.renderFeedback(trans.__('Starting the job…'))}
       </div>
     );
   }
@@ -947,7 +943,6 @@ export class NotebookJobBody extends FormBody<IParameters> {
 
   private _options: NotebookJobBody.IOptions;
   private _text: string;
-  private _serverError: string | null = null;
   private _parsed: { text: string; result: IParametersParse } | null = null;
 }
 
