@@ -10,6 +10,7 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import {
   addIcon,
   deleteIcon,
+  LabIcon,
   launchIcon,
   refreshIcon,
   runIcon,
@@ -332,131 +333,131 @@ export function addCommands(options: ICommandsOptions): IDisposable {
     })
   );
 
-  disposables.add(
-    commands.addCommand(CommandIDs.start, {
-      label: args =>
-        label(
-          args,
-          l => trans.__('Start %1', l),
-          trans.__('Start Server or Workspace…')
-        ),
+  /**
+   * A command acting on one resource (`{key}`): labelled after it, enabled
+   * when the resource offers the action, asking which one without a key.
+   */
+  const addResourceCommand = (
+    id: string,
+    action: ResourceAction,
+    texts: {
+      withKey: (label: string) => string;
+      generic: string;
+      caption: string;
+      pick: { title: string; accept: string; empty: string };
+    },
+    icon: LabIcon,
+    act: (resource: IResource) => Promise<void> | void
+  ): void => {
+    disposables.add(
+      commands.addCommand(id, {
+        label: args => label(args, texts.withKey, texts.generic),
+        caption: texts.caption,
+        icon: args => (args.isPalette ? undefined : icon),
+        describedBy: keyArgs,
+        isEnabled: args => enabled(args, action),
+        isVisible: args => visible(args, action),
+        execute: async args => {
+          const key = await resolveKey(args, action, texts.pick);
+          const resource = key !== null ? checkResource(key, action) : null;
+          if (resource) {
+            await act(resource);
+          }
+        }
+      })
+    );
+  };
+
+  addResourceCommand(
+    CommandIDs.start,
+    'start',
+    {
+      withKey: l => trans.__('Start %1', l),
+      generic: trans.__('Start Server or Workspace…'),
       caption: trans.__(
         'Start a JupyterHub server or a Saturn Cloud workspace'
       ),
-      icon: args => (args.isPalette ? undefined : runIcon),
-      describedBy: keyArgs,
-      isEnabled: args => enabled(args, 'start'),
-      isVisible: args => visible(args, 'start'),
-      execute: async args => {
-        const key = await resolveKey(args, 'start', {
-          title: trans.__('Start a Server or Workspace'),
-          accept: trans.__('Start'),
-          empty: trans.__('Nothing can be started right now.')
-        });
-        const resource = key !== null ? checkResource(key, 'start') : null;
-        if (resource) {
-          await runAction(resource, 'start', startResource);
-        }
+      pick: {
+        title: trans.__('Start a Server or Workspace'),
+        accept: trans.__('Start'),
+        empty: trans.__('Nothing can be started right now.')
       }
-    })
+    },
+    runIcon,
+    resource => runAction(resource, 'start', startResource)
   );
 
-  disposables.add(
-    commands.addCommand(CommandIDs.stop, {
-      label: args =>
-        label(
-          args,
-          l => trans.__('Stop %1', l),
-          trans.__('Stop Server or Workspace…')
-        ),
+  addResourceCommand(
+    CommandIDs.stop,
+    'stop',
+    {
+      withKey: l => trans.__('Stop %1', l),
+      generic: trans.__('Stop Server or Workspace…'),
       caption: trans.__('Stop a JupyterHub server or a Saturn Cloud workspace'),
-      icon: args => (args.isPalette ? undefined : stopIcon),
-      describedBy: keyArgs,
-      isEnabled: args => enabled(args, 'stop'),
-      isVisible: args => visible(args, 'stop'),
-      execute: async args => {
-        const key = await resolveKey(args, 'stop', {
-          title: trans.__('Stop a Server or Workspace'),
-          accept: trans.__('Stop'),
-          empty: trans.__('Nothing can be stopped right now.')
-        });
-        const resource = key !== null ? checkResource(key, 'stop') : null;
-        if (resource) {
-          await runAction(resource, 'stop', stopResource);
-        }
+      pick: {
+        title: trans.__('Stop a Server or Workspace'),
+        accept: trans.__('Stop'),
+        empty: trans.__('Nothing can be stopped right now.')
       }
-    })
+    },
+    stopIcon,
+    resource => runAction(resource, 'stop', stopResource)
   );
 
-  disposables.add(
-    commands.addCommand(CommandIDs.open, {
-      label: args =>
-        label(
-          args,
-          l => trans.__('Open %1 in a new tab', l),
-          trans.__('Open Running Server or Workspace in a New Tab…')
-        ),
+  addResourceCommand(
+    CommandIDs.open,
+    'open',
+    {
+      withKey: l => trans.__('Open %1 in a new tab', l),
+      generic: trans.__('Open Running Server or Workspace in a New Tab…'),
       caption: trans.__(
         'Open a running server or workspace in a new browser tab'
       ),
-      icon: args => (args.isPalette ? undefined : launchIcon),
-      describedBy: keyArgs,
-      isEnabled: args => enabled(args, 'open'),
-      isVisible: args => visible(args, 'open'),
-      execute: async args => {
-        const key = await resolveKey(args, 'open', {
-          title: trans.__('Open in a New Tab'),
-          accept: trans.__('Open'),
-          empty: trans.__('Nothing is running right now.')
-        });
-        const resource = key !== null ? checkResource(key, 'open') : null;
-        if (resource?.url) {
-          openInNewTab(resource.url);
-        }
+      pick: {
+        title: trans.__('Open in a New Tab'),
+        accept: trans.__('Open'),
+        empty: trans.__('Nothing is running right now.')
       }
-    })
+    },
+    launchIcon,
+    resource => {
+      if (resource.url) {
+        openInNewTab(resource.url);
+      }
+    }
   );
 
-  disposables.add(
-    commands.addCommand(CommandIDs.remove, {
-      label: args =>
-        label(
-          args,
-          l => trans.__('Delete %1', l),
-          trans.__('Delete Named Server…')
-        ),
+  addResourceCommand(
+    CommandIDs.remove,
+    'delete',
+    {
+      withKey: l => trans.__('Delete %1', l),
+      generic: trans.__('Delete Named Server…'),
       caption: trans.__('Delete a stopped JupyterHub named server'),
-      icon: args => (args.isPalette ? undefined : deleteIcon),
-      describedBy: keyArgs,
-      isEnabled: args => enabled(args, 'delete'),
-      isVisible: args => visible(args, 'delete'),
-      execute: async args => {
-        const key = await resolveKey(args, 'delete', {
-          title: trans.__('Delete a Named Server'),
-          accept: trans.__('Next'),
-          empty: trans.__('No stopped named server can be deleted right now.')
-        });
-        const resource = key !== null ? checkResource(key, 'delete') : null;
-        if (!resource) {
-          return;
-        }
-        if (isDefaultServer(resource) || resource.kind !== 'server') {
-          Notification.warning(
-            trans.__('Only a named JupyterHub server can be deleted.'),
-            { autoClose: 5000 }
-          );
-          return;
-        }
-        if (!(await confirmDelete(resource, trans))) {
-          return;
-        }
-        // The state may have changed while the dialog was open.
-        const current = checkResource(resource.key, 'delete');
-        if (current) {
-          await runAction(current, 'delete', deleteHubServer);
-        }
+      pick: {
+        title: trans.__('Delete a Named Server'),
+        accept: trans.__('Next'),
+        empty: trans.__('No stopped named server can be deleted right now.')
       }
-    })
+    },
+    deleteIcon,
+    async resource => {
+      if (isDefaultServer(resource) || resource.kind !== 'server') {
+        Notification.warning(
+          trans.__('Only a named JupyterHub server can be deleted.'),
+          { autoClose: 5000 }
+        );
+        return;
+      }
+      if (!(await confirmDelete(resource, trans))) {
+        return;
+      }
+      // The state may have changed while the dialog was open.
+      const current = checkResource(resource.key, 'delete');
+      if (current) {
+        await runAction(current, 'delete', deleteHubServer);
+      }
+    }
   );
 
   disposables.add(

@@ -306,7 +306,7 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
       const row = document.querySelector(
         `.jp-SaturnPanel-row[data-key="${CSS.escape(key)}"]`
       );
-      row?.scrollIntoView({ block: 'nearest' });
+      row?.scrollIntoView?.({ block: 'nearest' }); // absent in jsdom
     });
   };
 
