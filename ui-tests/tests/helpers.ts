@@ -6,6 +6,8 @@
  * (the sections), `.jp-SaturnPanel-row[data-key][data-status]` (one row per
  * resource) and `role=progressbar` inside a pending row.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 
@@ -334,4 +336,16 @@ export async function simulatorOrigin(
   );
   expect(analysis?.url).toBeTruthy();
   return new URL(analysis.url).origin;
+}
+
+/**
+ * Where a README picture goes: docs/images/ when SATURN_PANEL_README_IMAGES=1 (to refresh
+ * them), else test-results/, so a test run does not rewrite tracked files.
+ */
+export function picturePath(name: string): string {
+  const folder = process.env.SATURN_PANEL_README_IMAGES
+    ? path.resolve(__dirname, '..', '..', 'docs', 'images')
+    : path.resolve(__dirname, '..', 'test-results');
+  fs.mkdirSync(folder, { recursive: true });
+  return path.join(folder, name);
 }

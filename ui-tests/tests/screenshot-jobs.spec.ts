@@ -2,14 +2,13 @@
  * The picture of notebook jobs in the README (docs/images/jobs.png): a notebook with its
  * "Run as Saturn job" toolbar button, the Jobs section, and the logs of the run it started.
  *
- * Not a snapshot comparison: the file is rewritten on every run.
+ * Not a snapshot comparison; SATURN_PANEL_README_IMAGES=1 writes it to docs/images.
  */
 import { expect, test } from '@jupyterlab/galata';
-import * as path from 'path';
 
-import { PAPERMILL, jobRow, openPanel, runItems } from './helpers';
+import { PAPERMILL, jobRow, openPanel, picturePath, runItems } from './helpers';
 
-const OUTPUT = path.resolve(__dirname, '..', '..', 'docs', 'images', 'jobs.png');
+const OUTPUT = picturePath('jobs.png');
 
 test.use({ viewport: { width: 1500, height: 900 } });
 

@@ -2,22 +2,22 @@
  * The picture of the panel in the README (docs/images/panel.png): a hub
  * server starting (progress bar) and the Saturn Cloud workspaces.
  *
- * Not a snapshot comparison: the file is rewritten on every run.
+ * Not a snapshot comparison; SATURN_PANEL_README_IMAGES=1 writes it to docs/images.
  */
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
-import * as path from 'path';
 
-import { SLOW, openPanel, panel, resources, row, uniqueName } from './helpers';
+import {
+  SLOW,
+  openPanel,
+  panel,
+  picturePath,
+  resources,
+  row,
+  uniqueName
+} from './helpers';
 
-const OUTPUT = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'docs',
-  'images',
-  'panel.png'
-);
+const OUTPUT = picturePath('panel.png');
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
@@ -66,7 +66,6 @@ test.describe('README screenshot', () => {
     );
     await page.mouse.move(0, 0); // no hover highlight or tooltip in the picture
 
-    fs.mkdirSync(path.dirname(OUTPUT), { recursive: true });
     await panel(page).screenshot({ path: OUTPUT, animations: 'disabled' });
 
     // The picture was taken while the server was starting.
