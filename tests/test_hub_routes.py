@@ -245,3 +245,21 @@ async def test_no_token_in_any_response_or_log_line(
     assert ours, "the server logged nothing: the check would be empty"
     for record in ours:
         assert local_hub.admin_token not in record.getMessage()
+
+
+async def test_every_route_needs_a_logged_in_user(jp_fetch: Any, jp_http_port: int, jp_base_url: str) -> None:
+    from tornado.httpclient import AsyncHTTPClient
+
+    client = AsyncHTTPClient()
+    base = f"http://localhost:{jp_http_port}{jp_base_url}saturn-panel/"
+    for method, path in [
+        ("GET", "config"), ("GET", "resources"), ("GET", "events"),
+        ("POST", "hub/servers/alice/dev"), ("DELETE", "hub/servers/alice/dev"),
+        ("GET", "hub/servers/alice/dev/progress"), ("POST", "saturn/recipes"),
+        ("POST", f"saturn/workspaces/{'a' * 32}/start"), ("POST", "saturn/notebook-jobs"),
+    ]:
+        response = await client.fetch(
+            base + path, method=method, body="{}" if method == "POST" else None,
+            raise_error=False, request_timeout=10,
+        )
+        assert response.code == 403, (method, path, response.code)
