@@ -16,12 +16,14 @@ import {
   runIcon,
   stopIcon
 } from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import {
   DisposableDelegate,
   DisposableSet,
   IDisposable
 } from '@lumino/disposable';
+import type { ISignal } from '@lumino/signaling';
 
 import {
   createFromRecipe,
@@ -142,6 +144,37 @@ export interface ICommandsOptions {
  */
 export function openInNewTab(url: string): void {
   window.open(url, '_blank', 'noopener');
+}
+
+/**
+ * Tell the command registry that `ids` may have changed (label, enabled,
+ * visible) whenever one of `signals` fires, at most once per event-loop turn:
+ * a burst of model changes costs one refresh of buttons, menus and palette.
+ */
+export function refreshCommandsOn(
+  commands: CommandRegistry,
+  ids: readonly string[],
+  signals: ISignal<unknown, unknown>[]
+): IDisposable {
+  let scheduled = false;
+  const notify = () => {
+    if (scheduled) {
+      return;
+    }
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      for (const id of ids) {
+        if (commands.hasCommand(id)) {
+          commands.notifyCommandChanged(id);
+        }
+      }
+    }, 0);
+  };
+  signals.forEach(signal => signal.connect(notify));
+  return new DisposableDelegate(() =>
+    signals.forEach(signal => signal.disconnect(notify))
+  );
 }
 
 /**
@@ -641,24 +674,8 @@ export function addCommands(options: ICommandsOptions): IDisposable {
   );
 
   // Buttons, menus and the palette follow the model's state.
-  let scheduled = false;
-  const onModelChanged = () => {
-    if (scheduled) {
-      return;
-    }
-    scheduled = true;
-    setTimeout(() => {
-      scheduled = false;
-      for (const id of Private.MODEL_DEPENDENT) {
-        if (commands.hasCommand(id)) {
-          commands.notifyCommandChanged(id);
-        }
-      }
-    }, 0);
-  };
-  model.changed.connect(onModelChanged);
   disposables.add(
-    new DisposableDelegate(() => model.changed.disconnect(onModelChanged))
+    refreshCommandsOn(commands, Private.MODEL_DEPENDENT, [model.changed])
   );
 
   return disposables;

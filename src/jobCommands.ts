@@ -17,11 +17,7 @@ import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { stopIcon } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import {
-  DisposableDelegate,
-  DisposableSet,
-  IDisposable
-} from '@lumino/disposable';
+import { DisposableSet, IDisposable } from '@lumino/disposable';
 
 import {
   fetchRunLogs,
@@ -32,7 +28,7 @@ import {
   startJob,
   stopRun
 } from './api';
-import { CommandIDs } from './commands';
+import { CommandIDs, refreshCommandsOn } from './commands';
 import { NotebookJobBody, pickResource, showFormDialog } from './dialogs';
 import { saturnJobIcon } from './icons';
 import { RunLogsWidget } from './logsWidget';
@@ -769,28 +765,14 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
   );
 
   // Buttons, menus and the toolbar follow the model and the current notebook.
-  let scheduled = false;
-  const notify = () => {
-    if (scheduled) {
-      return;
-    }
-    scheduled = true;
-    setTimeout(() => {
-      scheduled = false;
-      for (const id of Private.JOB_COMMANDS) {
-        if (commands.hasCommand(id)) {
-          commands.notifyCommandChanged(id);
-        }
-      }
-    }, 0);
-  };
-  model.changed.connect(notify);
-  notebookTracker?.currentChanged.connect(notify);
   disposables.add(
-    new DisposableDelegate(() => {
-      model.changed.disconnect(notify);
-      notebookTracker?.currentChanged.disconnect(notify);
-    })
+    refreshCommandsOn(
+      commands,
+      Private.JOB_COMMANDS,
+      notebookTracker
+        ? [model.changed, notebookTracker.currentChanged]
+        : [model.changed]
+    )
   );
 
   return disposables;
