@@ -263,3 +263,18 @@ async def test_every_route_needs_a_logged_in_user(jp_fetch: Any, jp_http_port: i
             raise_error=False, request_timeout=10,
         )
         assert response.code == 403, (method, path, response.code)
+
+
+async def test_a_quiet_stream_still_sends_keepalive_comments(
+    jp_fetch: Any, open_events: Any, monkeypatch: Any
+) -> None:
+    from jupyterlab_saturn_panel import handlers
+
+    monkeypatch.setattr(handlers, "KEEPALIVE_SECONDS", 0.3)  # 15 s in production
+    tab = open_events()
+    await tab.ready()
+    for _ in range(50):
+        if b": keepalive\n\n" in tab.raw:
+            break
+        await asyncio.sleep(0.1)
+    assert b": keepalive\n\n" in tab.raw
