@@ -14,15 +14,23 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 (cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 jlpm install)
 
+# Galata's report is kept so a failure can be repeated at the very end, where a CI log's tail shows it.
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+
 failed=()
 echo "== jest"
 jlpm test || failed+=(jest)
 echo "== galata (Chromium)"
-(cd ui-tests && jlpm playwright test) || failed+=(galata)
+(cd ui-tests && jlpm playwright test) 2>&1 | tee "$logs/galata.log" || failed+=(galata)
 echo "== pytest"
 python -m pytest || failed+=(pytest)
 
 if [ ${#failed[@]} -gt 0 ]; then
+  if [[ " ${failed[*]} " == *" galata "* ]]; then
+    echo "== galata failures (without the servers' log lines)"
+    grep -v '^\[WebServer\]' "$logs/galata.log" | tail -n 60
+  fi
   echo "FAILED: ${failed[*]}"
   exit 1
 fi
