@@ -28,6 +28,9 @@ module.exports = {
       args: [
         '--no-sandbox',
         '--disable-gpu',
+        // CI containers often have a 64 MB /dev/shm, too small for a JupyterLab page: Chromium's
+        // renderer then crashes mid-test. Use /tmp for shared memory instead.
+        '--disable-dev-shm-usage',
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
