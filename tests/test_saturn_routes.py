@@ -249,20 +249,22 @@ class TestSaturnDownHubUp:
         await expect(jp_fetch(f"saturn-panel/saturn/workspaces/{'a' * 32}/start", method="POST", body=""), 503)
 
 
+@pytest.fixture(scope="module")
+def strict_simulator() -> Any:
+    """A simulator that answers 429 to any status request breaking the 10 s rule."""
+    sim = start_simulator(start_delay=3.0, strict_rate_limit=True)
+    yield sim
+    sim.close()
+
+
 class TestTheTenSecondRule:
     """Seed 000: at most one status request per resource per 10 s, however many tabs watch."""
 
-    @pytest.fixture(scope="class")
-    def strict(self) -> Any:
-        sim = start_simulator(start_delay=3.0, strict_rate_limit=True)
-        yield sim
-        sim.close()
-
     @pytest.fixture
-    def panel_config(self, strict: Any) -> dict[str, Any]:
-        return {"saturn_url": strict.url, "saturn_token": SATURN_USER_TOKEN}  # the default 10 s
+    def panel_config(self, strict_simulator: Any) -> dict[str, Any]:
+        return {"saturn_url": strict_simulator.url, "saturn_token": SATURN_USER_TOKEN}  # the default 10 s
 
-    async def test_twenty_tabs_and_a_start_never_break_it(self, jp_fetch: Any, open_events: Any, strict: Any) -> None:
+    async def test_twenty_tabs_and_a_start_never_break_it(self, jp_fetch: Any, open_events: Any, strict_simulator: Any) -> None:
         tabs = [open_events() for _ in range(20)]
         for tab in tabs:
             await tab.wait_for(lambda n, d: n == "snapshot")
@@ -276,7 +278,7 @@ class TestTheTenSecondRule:
             await tab.wait_for(
                 lambda n, d: n == "resource" and d["key"] == workspace["key"] and d["status"] == "running", timeout=40
             )
-        stats = await sim_api(strict, "/_simulator/stats")
+        stats = await sim_api(strict_simulator, "/_simulator/stats")
         assert stats["rate_limit_violations"] == 0
         # One list every 10 s at most: the workspace was read a handful of times, not 20 tabs' worth.
         assert 2 <= stats["status_requests"][workspace["id"]] <= 5
