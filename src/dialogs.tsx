@@ -21,6 +21,41 @@ import {
 } from './slug';
 
 /**
+ * `compute` of a text, computed again only when the text changes: a form
+ * renders on every keystroke and whenever its dialog updates.
+ */
+function lastResultByText<R>(
+  compute: (text: string) => R
+): (text: string) => R {
+  let last: { text: string; result: R } | null = null;
+  return (text: string) => {
+    if (!last || last.text !== text) {
+      last = { text, result: compute(text) };
+    }
+    return last.result;
+  };
+}
+
+/**
+ * What is wrong with a form's text, one line per problem (nothing when all
+ * is well).
+ */
+function FormErrors(props: {
+  errors: ReadonlyArray<string>;
+}): JSX.Element | null {
+  if (props.errors.length === 0) {
+    return null;
+  }
+  return (
+    <ul className="jp-SaturnPanel-formErrors" role="alert">
+      {props.errors.map(error => (
+        <li key={error}>{error}</li>
+      ))}
+    </ul>
+  );
+}
+
+/**
  * A dialog body that holds a form: it validates on accept and may submit
  * asynchronously while the dialog stays open, showing errors inline.
  */
@@ -28,6 +63,18 @@ export abstract class FormBody<T>
   extends ReactWidget
   implements Dialog.IBodyWidget<T>
 {
+  /**
+   * Create the body.
+   *
+   * @param send - what accepting does (create, start, ...) while the dialog
+   * stays open; it resolves an error message to keep the dialog open and
+   * show it, or null to close. Without it, accepting just closes.
+   */
+  constructor(send?: (value: T) => Promise<string | null>) {
+    super();
+    this._send = send ?? null;
+  }
+
   /**
    * The value once accepted.
    */
@@ -37,7 +84,18 @@ export abstract class FormBody<T>
    * Called when the user accepts. Resolve true to close the dialog, false
    * to keep it open (the body then shows why).
    */
-  abstract submit(): Promise<boolean>;
+  async submit(): Promise<boolean> {
+    if (!this._send) {
+      return true;
+    }
+    this.serverError = null;
+    const error = await this._send(this.getValue());
+    if (error) {
+      this.serverError = error;
+      return false;
+    }
+    return true;
+  }
 
   /**
    * Whether the form can be submitted as it stands.
@@ -129,6 +187,7 @@ export abstract class FormBody<T>
    */
   protected serverError: string | null = null;
   private _submitting = false;
+  private _send: ((value: T) => Promise<string | null>) | null;
 }
 
 /**
@@ -225,7 +284,7 @@ export class NewServerBody extends FormBody<INewServer> {
    * Create the body.
    */
   constructor(options: NewServerBody.IOptions) {
-    super();
+    super(options.submit);
     this._options = options;
     this._user = options.user;
     this._displayName = options.displayName ?? '';
@@ -248,16 +307,6 @@ export class NewServerBody extends FormBody<INewServer> {
       this._userReason() === null &&
       validateDisplayName(this._displayName, this._options.trans) === null
     );
-  }
-
-  async submit(): Promise<boolean> {
-    this.serverError = null;
-    const error = await this._options.submit(this.getValue());
-    if (error) {
-      this.serverError = error;
-      return false;
-    }
-    return true;
   }
 
   render(): JSX.Element {
@@ -473,10 +522,6 @@ export class PickResourceBody extends FormBody<string | null> {
     return this._selected !== null;
   }
 
-  async submit(): Promise<boolean> {
-    return true;
-  }
-
   render(): JSX.Element {
     const trans = this._trans;
     return (
@@ -593,7 +638,7 @@ export class RecipeBody extends FormBody<IRecipeResult> {
    * Create the body.
    */
   constructor(options: RecipeBody.IOptions) {
-    super();
+    super(options.submit);
     this._options = options;
     this._path = options.path ?? '';
     this.addClass('jp-SaturnPanel-form');
@@ -618,16 +663,6 @@ export class RecipeBody extends FormBody<IRecipeResult> {
 
   isValid(): boolean {
     return !this._loading && this._check().errors.length === 0;
-  }
-
-  async submit(): Promise<boolean> {
-    this.serverError = null;
-    const error = await this._options.submit(this.getValue());
-    if (error) {
-      this.serverError = error;
-      return false;
-    }
-    return true;
   }
 
   render(): JSX.Element {
@@ -695,13 +730,7 @@ export class RecipeBody extends FormBody<IRecipeResult> {
             }}
           />
         </label>
-        {showErrors && check.errors.length > 0 && (
-          <ul className="jp-SaturnPanel-recipeErrors" role="alert">
-            {check.errors.map(error => (
-              <li key={error}>{error}</li>
-            ))}
-          </ul>
-        )}
+        {showErrors && <FormErrors errors={check.errors} />}
         {check.errors.length === 0 && (
           <div className="jp-SaturnPanel-fieldHelp" role="status">
             {trans.__(
@@ -734,16 +763,10 @@ export class RecipeBody extends FormBody<IRecipeResult> {
   }
 
   /**
-   * Check the current text (cached by text).
+   * The check of the current text.
    */
   private _check(): IRecipeCheck {
-    if (!this._checked || this._checked.text !== this._text) {
-      this._checked = {
-        text: this._text,
-        result: checkRecipe(this._text, this._options.trans)
-      };
-    }
-    return this._checked.result;
+    return this._checkText(this._text);
   }
 
   /**
@@ -790,7 +813,9 @@ export class RecipeBody extends FormBody<IRecipeResult> {
   private _user = '';
   private _loading = false;
   private _fileError: string | null = null;
-  private _checked: { text: string; result: IRecipeCheck } | null = null;
+  private _checkText = lastResultByText(text =>
+    checkRecipe(text, this._options.trans)
+  );
 }
 
 /**
@@ -830,7 +855,7 @@ export class NotebookJobBody extends FormBody<IParameters> {
    * Create the body.
    */
   constructor(options: NotebookJobBody.IOptions) {
-    super();
+    super(options.submit);
     this._options = options;
     this._text = options.text ?? '';
     this.addClass('jp-SaturnPanel-form');
@@ -855,16 +880,6 @@ export class NotebookJobBody extends FormBody<IParameters> {
 
   isValid(): boolean {
     return this._parse().errors.length === 0;
-  }
-
-  async submit(): Promise<boolean> {
-    this.serverError = null;
-    const error = await this._options.submit(this.getValue());
-    if (error) {
-      this.serverError = error;
-      return false;
-    }
-    return true;
   }
 
   render(): JSX.Element {
@@ -906,13 +921,7 @@ export class NotebookJobBody extends FormBody<IParameters> {
             )}
           </span>
         </label>
-        {parsed.errors.length > 0 && (
-          <ul className="jp-SaturnPanel-recipeErrors" role="alert">
-            {parsed.errors.map(error => (
-              <li key={error}>{error}</li>
-            ))}
-          </ul>
-        )}
+        <FormErrors errors={parsed.errors} />
         {parsed.errors.length === 0 && names.length > 0 && (
           <div className="jp-SaturnPanel-parametersPreview" role="status">
             <span>{trans.__('Papermill will get:')}</span>{' '}
@@ -929,21 +938,17 @@ export class NotebookJobBody extends FormBody<IParameters> {
   }
 
   /**
-   * Parse the current text (cached by text).
+   * The parse of the current text.
    */
   private _parse(): IParametersParse {
-    if (!this._parsed || this._parsed.text !== this._text) {
-      this._parsed = {
-        text: this._text,
-        result: parseParameters(this._text, this._options.trans)
-      };
-    }
-    return this._parsed.result;
+    return this._parseText(this._text);
   }
 
   private _options: NotebookJobBody.IOptions;
   private _text: string;
-  private _parsed: { text: string; result: IParametersParse } | null = null;
+  private _parseText = lastResultByText(text =>
+    parseParameters(text, this._options.trans)
+  );
 }
 
 /**

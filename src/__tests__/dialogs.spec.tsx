@@ -268,11 +268,9 @@ describe('RecipeBody', () => {
     create({});
     const text = await waitFor(() => field(body.node, 'recipe'));
     type(text, '{"type": "job", "spec": {"name": "j"}}');
-    await waitFor(() =>
-      body.node.querySelector('.jp-SaturnPanel-recipeErrors')
-    );
+    await waitFor(() => body.node.querySelector('.jp-SaturnPanel-formErrors'));
     const errors = Array.from(
-      body.node.querySelectorAll('.jp-SaturnPanel-recipeErrors li')
+      body.node.querySelectorAll('.jp-SaturnPanel-formErrors li')
     ).map(li => li.textContent);
     expect(errors).toEqual([
       '"spec.image" is missing.',

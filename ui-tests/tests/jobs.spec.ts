@@ -128,7 +128,7 @@ function jobDialog(page: Page) {
     form,
     title: form.locator('.jp-Dialog-header'),
     text: form.locator('textarea[name="parameters"]'),
-    errors: form.locator('.jp-SaturnPanel-recipeErrors li'),
+    errors: form.locator('.jp-SaturnPanel-formErrors li'),
     preview: form.locator('.jp-SaturnPanel-parametersPreview code'),
     run: form.getByRole('button', { name: 'Run', exact: true }),
     cancel: form.getByRole('button', { name: 'Cancel', exact: true })

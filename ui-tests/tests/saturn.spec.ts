@@ -255,7 +255,7 @@ test.describe('Saturn Cloud section', () => {
       // The dialog puts the cursor in the file path field once rendered.
       await expect(form.locator('input[name="path"]')).toBeFocused();
       const text = form.locator('textarea[name="recipe"]');
-      const errors = form.locator('.jp-SaturnPanel-recipeErrors');
+      const errors = form.locator('.jp-SaturnPanel-formErrors');
       const accept = form.getByRole('button', { name: 'Create' });
 
       // Missing instance_type: named in the error, Create disabled.
