@@ -682,25 +682,32 @@ export function addCommands(options: ICommandsOptions): IDisposable {
 }
 
 /**
- * Add the commands to the palette, under one category.
+ * The resource commands the palette lists.
+ */
+export const PALETTE_COMMANDS: ReadonlyArray<string> = [
+  CommandIDs.openPanel,
+  CommandIDs.refresh,
+  CommandIDs.start,
+  CommandIDs.stop,
+  CommandIDs.open,
+  CommandIDs.remove,
+  CommandIDs.createServer,
+  CommandIDs.createFromRecipe
+];
+
+/**
+ * Add commands to the palette, all under the panel's one category. They get
+ * `isPalette: true`, so that, run without a resource, they ask which one.
  */
 export function addPaletteItems(
   palette: ICommandPalette,
-  translator: ITranslator
+  translator: ITranslator,
+  commandIds: ReadonlyArray<string>
 ): IDisposable {
   const trans = translator.load('jupyterlab_saturn_panel');
   const category = trans.__('Saturn Panel');
   const disposables = new DisposableSet();
-  for (const command of [
-    CommandIDs.openPanel,
-    CommandIDs.refresh,
-    CommandIDs.start,
-    CommandIDs.stop,
-    CommandIDs.open,
-    CommandIDs.remove,
-    CommandIDs.createServer,
-    CommandIDs.createFromRecipe
-  ]) {
+  for (const command of commandIds) {
     disposables.add(
       palette.addItem({ command, category, args: { isPalette: true } })
     );

@@ -24,14 +24,15 @@ import {
   addCommands,
   addContextMenuItems,
   addPaletteItems,
-  CommandIDs
+  CommandIDs,
+  PALETTE_COMMANDS
 } from './commands';
 import { EventStreamConnection } from './events';
 import {
   addJobCommands,
   addJobContextMenuItems,
-  addJobPaletteItems,
   DEFAULT_JOB_SETTINGS,
+  JOB_PALETTE_COMMANDS,
   IJobSettings
 } from './jobCommands';
 import { JobLauncherCards } from './launcher';
@@ -141,7 +142,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       openPanel: () => app.shell.activateById(PANEL_ID)
     });
     if (palette) {
-      addPaletteItems(palette, translator);
+      addPaletteItems(palette, translator, PALETTE_COMMANDS);
     }
     addContextMenuItems(app);
 
@@ -161,7 +162,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       openPanel: () => app.shell.activateById(PANEL_ID)
     });
     if (palette) {
-      addJobPaletteItems(palette, translator);
+      addPaletteItems(palette, translator, JOB_PALETTE_COMMANDS);
     }
     addJobContextMenuItems(app);
     if (restorer) {

@@ -6,7 +6,6 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import {
   Dialog,
-  ICommandPalette,
   Notification,
   showErrorMessage,
   WidgetTracker
@@ -460,6 +459,21 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
     })
   );
 
+  // The arguments of the commands that act on one run of a job.
+  const runArgs = {
+    args: {
+      type: 'object' as const,
+      properties: {
+        key: {
+          type: 'string' as const,
+          description: trans.__('Job key: saturn/job/{id}')
+        },
+        run: { type: 'string' as const, description: trans.__('Run name') }
+      },
+      required: ['key']
+    }
+  };
+
   disposables.add(
     commands.addCommand(CommandIDs.stopRun, {
       label: args => {
@@ -469,19 +483,7 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
       },
       caption: trans.__('Stop a run of a Saturn job'),
       icon: args => (args.isPalette ? undefined : stopIcon),
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            key: {
-              type: 'string',
-              description: trans.__('Job key: saturn/job/{id}')
-            },
-            run: { type: 'string', description: trans.__('Run name') }
-          },
-          required: ['key']
-        }
-      },
+      describedBy: runArgs,
       isEnabled: args => {
         const key = argKey(args);
         const run = findRun(key, argRun(args, key, true));
@@ -537,19 +539,7 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
           : trans.__('Show Run Logs');
       },
       caption: trans.__('Show the logs of a Saturn job run in a tab'),
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            key: {
-              type: 'string',
-              description: trans.__('Job key: saturn/job/{id}')
-            },
-            run: { type: 'string', description: trans.__('Run name') }
-          },
-          required: ['key']
-        }
-      },
+      describedBy: runArgs,
       isEnabled: args => {
         const key = argKey(args);
         return key !== null && jobIdFromKey(key) !== null;
@@ -779,22 +769,12 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
 }
 
 /**
- * Add the job commands to the palette.
+ * The job commands the palette lists (see `addPaletteItems`).
  */
-export function addJobPaletteItems(
-  palette: ICommandPalette,
-  translator: ITranslator
-): IDisposable {
-  const trans = translator.load('jupyterlab_saturn_panel');
-  const category = trans.__('Saturn Panel');
-  const disposables = new DisposableSet();
-  for (const command of [CommandIDs.runJob, CommandIDs.runNotebook]) {
-    disposables.add(
-      palette.addItem({ command, category, args: { isPalette: true } })
-    );
-  }
-  return disposables;
-}
+export const JOB_PALETTE_COMMANDS: ReadonlyArray<string> = [
+  CommandIDs.runJob,
+  CommandIDs.runNotebook
+];
 
 /**
  * The context menu of job rows and run rows. (The file browser's item for

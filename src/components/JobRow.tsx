@@ -3,12 +3,7 @@
  * now" button, and its recent runs with live status, start time and
  * duration, each with "Stop" and "Show logs" buttons.
  */
-import {
-  runIcon,
-  stopIcon,
-  textEditorIcon,
-  ToolbarButtonComponent
-} from '@jupyterlab/ui-components';
+import { runIcon, stopIcon, textEditorIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { CommandIDs } from '../commands';
@@ -20,7 +15,9 @@ import {
   formatRelativeTime,
   parseTime
 } from '../time';
+import { CommandButton } from './CommandButton';
 import type { IPanelContext } from './context';
+import { ownerAndSize } from './RowMeta';
 import { StatusBadge } from './StatusBadge';
 import { useNow } from './useNow';
 
@@ -52,26 +49,7 @@ export function JobRow(props: IJobRowProps): JSX.Element {
   const args = { key: job.key };
   const runs = jobRuns(job);
 
-  const meta: JSX.Element[] = [];
-  if (showOwner && job.owner) {
-    meta.push(
-      <span
-        key="owner"
-        className="jp-SaturnPanel-owner"
-        title={trans.__('Owner')}
-      >
-        {job.owner}
-      </span>
-    );
-  }
-  const size = job.details.size;
-  if (typeof size === 'string' && size) {
-    meta.push(
-      <span key="size" className="jp-SaturnPanel-size" title={trans.__('Size')}>
-        {size}
-      </span>
-    );
-  }
+  const meta = ownerAndSize(job, trans, showOwner);
   const command = job.details.command;
 
   return (
@@ -94,12 +72,12 @@ export function JobRow(props: IJobRowProps): JSX.Element {
         {runs.length > 0 && <StatusBadge status={job.status} trans={trans} />}
         <span className="jp-SaturnPanel-actions">
           {job.actions.includes('run') && (
-            <ToolbarButtonComponent
-              className="jp-SaturnPanel-action jp-mod-run"
+            <CommandButton
+              commands={commands}
+              id={CommandIDs.runJob}
+              args={args}
               icon={runIcon}
-              tooltip={commands.label(CommandIDs.runJob, args)}
-              enabled={commands.isEnabled(CommandIDs.runJob, args)}
-              onClick={() => void commands.execute(CommandIDs.runJob, args)}
+              className="jp-mod-run"
             />
           )}
         </span>
@@ -179,20 +157,20 @@ function RunItem(props: IRunItemProps): JSX.Element {
       )}
       <span className="jp-SaturnPanel-actions">
         {active && (
-          <ToolbarButtonComponent
-            className="jp-SaturnPanel-action jp-mod-stop"
+          <CommandButton
+            commands={commands}
+            id={CommandIDs.stopRun}
+            args={args}
             icon={stopIcon}
-            tooltip={commands.label(CommandIDs.stopRun, args)}
-            enabled={commands.isEnabled(CommandIDs.stopRun, args)}
-            onClick={() => void commands.execute(CommandIDs.stopRun, args)}
+            className="jp-mod-stop"
           />
         )}
-        <ToolbarButtonComponent
-          className="jp-SaturnPanel-action jp-mod-logs"
+        <CommandButton
+          commands={commands}
+          id={CommandIDs.openLogs}
+          args={args}
           icon={textEditorIcon}
-          tooltip={commands.label(CommandIDs.openLogs, args)}
-          enabled={commands.isEnabled(CommandIDs.openLogs, args)}
-          onClick={() => void commands.execute(CommandIDs.openLogs, args)}
+          className="jp-mod-logs"
         />
       </span>
     </li>

@@ -6,8 +6,7 @@ import {
   launchIcon,
   LabIcon,
   runIcon,
-  stopIcon,
-  ToolbarButtonComponent
+  stopIcon
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
@@ -19,8 +18,10 @@ import {
   resourceLabel
 } from '../resource';
 import { formatAbsoluteTime, formatRelativeTime, parseTime } from '../time';
+import { CommandButton } from './CommandButton';
 import type { IPanelContext } from './context';
 import { ProgressBar } from './ProgressBar';
+import { ownerAndSize } from './RowMeta';
 import { StatusBadge } from './StatusBadge';
 
 /**
@@ -55,21 +56,17 @@ export function ResourceRow(props: IResourceRowProps): JSX.Element {
     id: string,
     icon: LabIcon,
     className: string
-  ): JSX.Element | null => {
-    if (!resource.actions.includes(action)) {
-      return null;
-    }
-    return (
-      <ToolbarButtonComponent
+  ): JSX.Element | null =>
+    resource.actions.includes(action) ? (
+      <CommandButton
         key={action}
-        className={`jp-SaturnPanel-action ${className}`}
+        commands={commands}
+        id={id}
+        args={args}
         icon={icon}
-        tooltip={commands.label(id, args)}
-        enabled={commands.isEnabled(id, args)}
-        onClick={() => void commands.execute(id, args)}
+        className={className}
       />
-    );
-  };
+    ) : null;
 
   const openLabel = commands.label(CommandIDs.open, args);
   const onLinkClick = (event: React.MouseEvent<HTMLAnchorElement>) => {
@@ -88,26 +85,7 @@ export function ResourceRow(props: IResourceRowProps): JSX.Element {
   };
   const canOpen = model.canDo(resource.key, 'open') && resource.url;
 
-  const meta: JSX.Element[] = [];
-  if (showOwner && resource.owner) {
-    meta.push(
-      <span
-        key="owner"
-        className="jp-SaturnPanel-owner"
-        title={trans.__('Owner')}
-      >
-        {resource.owner}
-      </span>
-    );
-  }
-  const size = resource.details.size;
-  if (typeof size === 'string' && size) {
-    meta.push(
-      <span key="size" className="jp-SaturnPanel-size" title={trans.__('Size')}>
-        {size}
-      </span>
-    );
-  }
+  const meta = ownerAndSize(resource, trans, showOwner);
   const ide = resource.details.ide;
   if (ide === 'jupyter' || ide === 'rstudio') {
     meta.push(

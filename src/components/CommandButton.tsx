@@ -1,0 +1,42 @@
+/**
+ * The panel's icon buttons: each one runs a command.
+ */
+import { LabIcon, ToolbarButtonComponent } from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import * as React from 'react';
+
+/**
+ * Properties of `CommandButton`.
+ */
+export interface ICommandButtonProps {
+  readonly commands: CommandRegistry;
+  /**
+   * The command the button runs.
+   */
+  readonly id: string;
+  readonly args: ReadonlyPartialJSONObject;
+  readonly icon: LabIcon;
+  /**
+   * `jp-mod-{action}`: the hook of styles and browser tests.
+   */
+  readonly className: string;
+}
+
+/**
+ * A button that runs a command. Its tooltip (and accessible name) is the
+ * command's label for these arguments, and it is enabled exactly when the
+ * command is, so a button never offers what the palette would refuse.
+ */
+export function CommandButton(props: ICommandButtonProps): JSX.Element {
+  const { commands, id, args, icon, className } = props;
+  return (
+    <ToolbarButtonComponent
+      className={`jp-SaturnPanel-action ${className}`}
+      icon={icon}
+      tooltip={commands.label(id, args)}
+      enabled={commands.isEnabled(id, args)}
+      onClick={() => void commands.execute(id, args)}
+    />
+  );
+}
