@@ -9,37 +9,9 @@ import {
   RecipeBody,
   showFormDialog
 } from '../dialogs';
+import { typeInto, waitFor } from './dom';
 
 const trans = nullTranslator.load('jupyterlab_saturn_panel');
-
-async function waitFor<T>(
-  find: () => T | null | undefined | false,
-  timeout = 8000
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const found = find();
-    if (found) {
-      return found;
-    }
-    if (Date.now() - start > timeout) {
-      throw new Error('timed out waiting');
-    }
-    await new Promise(resolve => setTimeout(resolve, 5));
-  }
-}
-
-/**
- * Type into a React-controlled input or textarea.
- */
-function type(element: Element, value: string): void {
-  const proto =
-    element instanceof HTMLTextAreaElement
-      ? HTMLTextAreaElement.prototype
-      : HTMLInputElement.prototype;
-  Object.getOwnPropertyDescriptor(proto, 'value')!.set!.call(element, value);
-  element.dispatchEvent(new Event('input', { bubbles: true }));
-}
 
 function field(node: HTMLElement, name: string): HTMLInputElement {
   return node.querySelector(`[name="${name}"]`) as HTMLInputElement;
@@ -69,7 +41,7 @@ describe('NewServerBody', () => {
   it('suggests the server name from the display name until the name is edited', async () => {
     create();
     const displayName = await waitFor(() => field(body.node, 'displayName'));
-    type(displayName, 'GPU Experiments');
+    typeInto(displayName, 'GPU Experiments');
     await waitFor(
       () => field(body.node, 'serverName').value === 'gpu-experiments'
     );
@@ -80,8 +52,8 @@ describe('NewServerBody', () => {
       displayName: 'GPU Experiments'
     });
 
-    type(field(body.node, 'serverName'), 'mine');
-    type(field(body.node, 'displayName'), 'Something else');
+    typeInto(field(body.node, 'serverName'), 'mine');
+    typeInto(field(body.node, 'displayName'), 'Something else');
     await waitFor(() =>
       body.node.textContent?.includes('Use "something-else"')
     );
@@ -91,7 +63,7 @@ describe('NewServerBody', () => {
   it('shows the reason a name is refused as the user types', async () => {
     create();
     const name = await waitFor(() => field(body.node, 'serverName'));
-    type(name, 'Bad_Name');
+    typeInto(name, 'Bad_Name');
     await waitFor(() =>
       body.node.textContent?.includes(
         'Use lowercase letters only: "B" is uppercase.'
@@ -100,10 +72,10 @@ describe('NewServerBody', () => {
     expect(name.getAttribute('aria-invalid')).toBe('true');
     expect(body.isValid()).toBe(false);
 
-    type(name, 'a--b');
+    typeInto(name, 'a--b');
     await waitFor(() => body.node.textContent?.includes('cannot contain "--"'));
 
-    type(name, 'taken');
+    typeInto(name, 'taken');
     await waitFor(() =>
       body.node.textContent?.includes(
         'alice already has a server named "taken".'
@@ -111,7 +83,7 @@ describe('NewServerBody', () => {
     );
     expect(body.isValid()).toBe(false);
 
-    type(name, 'fine-1');
+    typeInto(name, 'fine-1');
     await waitFor(() => !name.hasAttribute('aria-invalid'));
     expect(body.isValid()).toBe(true);
   });
@@ -123,9 +95,9 @@ describe('NewServerBody', () => {
     body.dispose();
     create({ askUser: true, user: '' });
     const user = await waitFor(() => field(body.node, 'user'));
-    type(field(body.node, 'serverName'), 'dev');
+    typeInto(field(body.node, 'serverName'), 'dev');
     expect(body.isValid()).toBe(false);
-    type(user, 'bob');
+    typeInto(user, 'bob');
     expect(body.isValid()).toBe(true);
     expect(body.getValue().user).toBe('bob');
   });
@@ -160,7 +132,7 @@ describe('showFormDialog', () => {
     // Nothing typed: the accept button is disabled.
     await waitFor(() => accept.disabled);
 
-    type(field(body.node, 'serverName'), 'dev');
+    typeInto(field(body.node, 'serverName'), 'dev');
     await waitFor(() => !accept.disabled);
     accept.click();
     await waitFor(() =>
@@ -206,7 +178,7 @@ describe('recipe dialog keyboard', () => {
       trans
     });
     const path = await waitFor(() => field(body.node, 'path'));
-    type(path, 'k.json');
+    typeInto(path, 'k.json');
     path.focus();
     expect(document.activeElement).toBe(path);
     path.dispatchEvent(
@@ -267,7 +239,7 @@ describe('RecipeBody', () => {
   it('checks pasted JSON and lists what is wrong', async () => {
     create({});
     const text = await waitFor(() => field(body.node, 'recipe'));
-    type(text, '{"type": "job", "spec": {"name": "j"}}');
+    typeInto(text, '{"type": "job", "spec": {"name": "j"}}');
     await waitFor(() => body.node.querySelector('.jp-SaturnPanel-formErrors'));
     const errors = Array.from(
       body.node.querySelectorAll('.jp-SaturnPanel-formErrors li')
@@ -279,7 +251,7 @@ describe('RecipeBody', () => {
     ]);
     expect(body.isValid()).toBe(false);
 
-    type(text, JSON.stringify(RECIPE));
+    typeInto(text, JSON.stringify(RECIPE));
     await waitFor(() =>
       body.node.textContent?.includes('Creates the workspace "my-ws".')
     );
@@ -296,7 +268,7 @@ describe('RecipeBody', () => {
     await waitFor(() => field(body.node, 'recipe')?.value.includes('my-ws'));
     expect(body.isValid()).toBe(true);
 
-    type(field(body.node, 'path'), 'missing.json');
+    typeInto(field(body.node, 'path'), 'missing.json');
     (
       body.node.querySelector(
         '[aria-label="Load recipe file"]'
@@ -316,8 +288,8 @@ describe('RecipeBody', () => {
     body.dispose();
     create({}, { askUser: true });
     const user = await waitFor(() => field(body.node, 'user'));
-    type(field(body.node, 'recipe'), JSON.stringify(RECIPE));
-    type(user, 'bob');
+    typeInto(field(body.node, 'recipe'), JSON.stringify(RECIPE));
+    typeInto(user, 'bob');
     expect(body.getValue().user).toBe('bob');
   });
 });

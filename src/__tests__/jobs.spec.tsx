@@ -16,40 +16,13 @@ import { ResourceModel } from '../model';
 import { ActionNotifier } from '../notifications';
 import { SaturnPanel } from '../panel';
 import { config, jobRun, resource, saturnJob } from './fixtures';
+import { typeInto, waitFor } from './dom';
 
 const JOB = 'bb5fed2f9b12456699cade80c816dabf';
 const KEY = `saturn/job/${JOB}`;
 const R1 = `id-alice-train-model-${JOB}-vc-0-aaaaa`;
 const R2 = `id-alice-train-model-${JOB}-vc-0-bbbbb`;
 const R3 = `id-alice-train-model-${JOB}-vc-0-ccccc`;
-
-async function waitFor<T>(
-  find: () => T | null | undefined | false,
-  timeout = 8000
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const found = find();
-    if (found) {
-      return found;
-    }
-    if (Date.now() - start > timeout) {
-      throw new Error('timed out waiting');
-    }
-    await new Promise(resolve => setTimeout(resolve, 5));
-  }
-}
-
-/**
- * Type into a React-controlled textarea.
- */
-function type(element: HTMLTextAreaElement, value: string): void {
-  Object.getOwnPropertyDescriptor(
-    HTMLTextAreaElement.prototype,
-    'value'
-  )!.set!.call(element, value);
-  element.dispatchEvent(new Event('input', { bubbles: true }));
-}
 
 /**
  * A request seen by the fake server.
@@ -438,11 +411,11 @@ describe('The Jobs section and the job commands', () => {
       '.jp-Dialog-footer .jp-mod-accept'
     ) as HTMLButtonElement;
 
-    type(textarea, 'epochs = 10\n2bad = x');
+    typeInto(textarea, 'epochs = 10\n2bad = x');
     await waitFor(() => document.body.textContent?.includes('Line 2:'));
     expect(accept.disabled).toBe(true);
 
-    type(textarea, 'epochs = 10\nregion = eu-west\ndry_run = true');
+    typeInto(textarea, 'epochs = 10\nregion = eu-west\ndry_run = true');
     await waitFor(() => !accept.disabled);
     accept.click();
     // The server refuses: its message and hint show, the dialog stays.

@@ -9,26 +9,10 @@ import { ResourceModel } from '../model';
 import { ActionNotifier } from '../notifications';
 import { SaturnPanel } from '../panel';
 import { config, hubServer, resource, saturnWorkspace } from './fixtures';
+import { waitFor } from './dom';
 
 const WS = '0123456789abcdef0123456789abcdef';
 const URL = 'http://127.0.0.1:8000/user/alice/dev/';
-
-async function waitFor<T>(
-  find: () => T | null | undefined | false,
-  timeout = 8000
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const found = find();
-    if (found) {
-      return found;
-    }
-    if (Date.now() - start > timeout) {
-      throw new Error('timed out waiting');
-    }
-    await new Promise(resolve => setTimeout(resolve, 5));
-  }
-}
 
 function setup() {
   const model = new ResourceModel();
