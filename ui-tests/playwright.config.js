@@ -5,9 +5,33 @@
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
+const { execFileSync } = require('child_process');
+
+/**
+ * A free port for JupyterLab, below the kernel's ephemeral range (32768 and
+ * up), where the hub, its proxy, the simulator and every outgoing connection
+ * get theirs: a port from that range could be taken before Lab binds it.
+ */
+function freeLabPort() {
+  const script = [
+    'import socket, sys',
+    'start = int(sys.argv[1])',
+    'for port in [*range(start, 32000), *range(20000, start)]:',
+    '    with socket.socket() as sock:',
+    '        try:',
+    '            sock.bind(("127.0.0.1", port))',
+    '        except OSError:',
+    '            continue',
+    '    print(port)',
+    '    break'
+  ].join('\n');
+  const start = String(20000 + (process.pid % 10000));
+  return execFileSync('python3', ['-c', script, start]).toString().trim();
+}
+
 // One port for the whole run: workers inherit the environment of the main process.
 if (!process.env.SATURN_PANEL_UI_PORT) {
-  process.env.SATURN_PANEL_UI_PORT = String(20000 + (process.pid % 20000));
+  process.env.SATURN_PANEL_UI_PORT = freeLabPort();
 }
 const port = process.env.SATURN_PANEL_UI_PORT;
 
