@@ -26,10 +26,26 @@ echo "== galata (Chromium)"
 echo "== pytest"
 python -m pytest || failed+=(pytest)
 
+# Galata's own report (errors, then the failed and flaky tests by name), without the servers' lines;
+# when no test got to run (the servers did not start), the log's end, servers' lines included.
+galata_report() {
+  local report
+  report="$(grep -v '^\[WebServer\]' "$logs/galata.log" | awk '/^ +[0-9]+\) /{on=1} on' | tail -n 80)"
+  if [ -n "$report" ]; then
+    echo "$report"
+  else
+    tail -n 60 "$logs/galata.log"
+  fi
+}
+# Tests that passed only on their CI retry (see ui-tests/playwright.config.js) are named, not hidden.
+if [[ " ${failed[*]} " != *" galata "* ]] && grep -qE '^ +[0-9]+ flaky' "$logs/galata.log"; then
+  echo "== galata: flaky tests (failed once, passed on the retry)"
+  galata_report
+fi
 if [ ${#failed[@]} -gt 0 ]; then
   if [[ " ${failed[*]} " == *" galata "* ]]; then
-    echo "== galata failures (without the servers' log lines)"
-    grep -v '^\[WebServer\]' "$logs/galata.log" | tail -n 60
+    echo "== galata failures"
+    galata_report
   fi
   echo "FAILED: ${failed[*]}"
   exit 1
