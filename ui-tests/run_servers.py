@@ -76,8 +76,15 @@ def main() -> int:
         root.mkdir()
         for example in EXAMPLES.iterdir():
             shutil.copy(example, root / example.name)
-        env = {**os.environ, "SATURN_PANEL_UI_SETTINGS": str(settings_file),
-               "JUPYTERLAB_GALATA_ROOT_DIR": str(root)}
+        # Lab keeps its config, data (notebook signatures), runtime files and IPython's profile in the
+        # run's folder: the tests neither read the tester's ~/.jupyter nor write into their home.
+        jupyter_dirs = {name: workdir / folder for name, folder in (
+            ("JUPYTER_CONFIG_DIR", "jupyter-config"), ("JUPYTER_DATA_DIR", "jupyter-data"),
+            ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"), ("IPYTHONDIR", "ipython"))}
+        for folder in jupyter_dirs.values():
+            folder.mkdir()
+        env = {**os.environ, **{name: str(folder) for name, folder in jupyter_dirs.items()},
+               "SATURN_PANEL_UI_SETTINGS": str(settings_file), "JUPYTERLAB_GALATA_ROOT_DIR": str(root)}
         if not stopping:
             lab = subprocess.Popen(
                 [sys.executable, "-m", "jupyterlab", "--config", str(HERE / "jupyter_server_test_config.py")],
