@@ -73,6 +73,7 @@ export abstract class FormBody<T>
   constructor(send?: (value: T) => Promise<string | null>) {
     super();
     this._send = send ?? null;
+    this.addClass('jp-SaturnPanel-form');
   }
 
   /**
@@ -290,7 +291,6 @@ export class NewServerBody extends FormBody<INewServer> {
     this._displayName = options.displayName ?? '';
     this._name = options.name ?? safeSlug(this._displayName);
     this._nameEdited = options.name !== undefined;
-    this.addClass('jp-SaturnPanel-form');
   }
 
   getValue(): INewServer {
@@ -511,7 +511,6 @@ export class PickResourceBody extends FormBody<string | null> {
     this._trans = trans;
     this._showOwner = showOwner;
     this._selected = resources.length > 0 ? resources[0].key : null;
-    this.addClass('jp-SaturnPanel-form');
   }
 
   getValue(): string | null {
@@ -641,7 +640,6 @@ export class RecipeBody extends FormBody<IRecipeResult> {
     super(options.submit);
     this._options = options;
     this._path = options.path ?? '';
-    this.addClass('jp-SaturnPanel-form');
     this.addClass('jp-SaturnPanel-recipeForm');
     if (this._path) {
       void this._load();
@@ -858,7 +856,6 @@ export class NotebookJobBody extends FormBody<IParameters> {
     super(options.submit);
     this._options = options;
     this._text = options.text ?? '';
-    this.addClass('jp-SaturnPanel-form');
     this.addClass('jp-SaturnPanel-notebookJobForm');
   }
 
