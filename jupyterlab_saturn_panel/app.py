@@ -13,10 +13,10 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float, Unicode, default, validate
 
 from .engine import StatusEngine
-from .hub_backend import HubBackend, HubSettings
-from .hub_client import HubClient
-from .saturn_backend import SaturnBackend, SaturnSettings
-from .saturn_client import SaturnClient
+from .hub.backend import HubBackend, HubSettings
+from .hub.client import HubClient
+from .saturn.backend import SaturnBackend, SaturnSettings
+from .saturn.client import SaturnClient
 
 
 class SaturnPanel(ExtensionApp):
@@ -112,20 +112,19 @@ class SaturnPanel(ExtensionApp):
             hub_client = HubClient(
                 self.hub_api_url, self.hub_api_token, request_timeout=self.request_timeout
             )
-        self.engine.add_backend(
-            HubBackend(
-                hub_client,
-                HubSettings(
-                    public_url=self.hub_public_url,
-                    user=self.hub_user,
-                    poll_interval=self.hub_poll_interval,
-                    stopping_poll_interval=self.hub_stopping_poll_interval,
-                    accept_wait=self.accept_wait,
-                    spawn_timeout=self.spawn_timeout,
-                ),
-                self.engine,
-            )
+        self.hub = HubBackend(
+            hub_client,
+            HubSettings(
+                public_url=self.hub_public_url,
+                user=self.hub_user,
+                poll_interval=self.hub_poll_interval,
+                stopping_poll_interval=self.hub_stopping_poll_interval,
+                accept_wait=self.accept_wait,
+                spawn_timeout=self.spawn_timeout,
+            ),
+            self.engine,
         )
+        self.engine.add_backend(self.hub)
         saturn_client = None
         if self.saturn_url and self.saturn_token:
             saturn_client = SaturnClient(
@@ -134,17 +133,19 @@ class SaturnPanel(ExtensionApp):
                 admin_token=self.saturn_admin_token,
                 request_timeout=self.request_timeout,
             )
-        self.engine.add_backend(
-            SaturnBackend(
-                saturn_client,
-                SaturnSettings(
-                    min_interval=self.saturn_min_poll_interval,
-                    has_admin_token=bool(self.saturn_admin_token),
-                ),
-                self.engine,
-            )
+        self.saturn = SaturnBackend(
+            saturn_client,
+            SaturnSettings(
+                min_interval=self.saturn_min_poll_interval,
+                has_admin_token=bool(self.saturn_admin_token),
+            ),
+            self.engine,
         )
+        self.engine.add_backend(self.saturn)
+        # Handlers get the engine and both backends, typed, from the web app's settings.
         self.settings["saturn_panel_engine"] = self.engine
+        self.settings["saturn_panel_hub"] = self.hub
+        self.settings["saturn_panel_saturn"] = self.saturn
         self.log.info(
             "Saturn panel: JupyterHub %s; Saturn Cloud %s",
             f"at {self.hub_api_url}" if hub_client else "not configured",

@@ -14,12 +14,11 @@ import time
 from typing import Any, Protocol
 
 from .errors import PanelError
-
-Resource = dict[str, Any]
+from .resources import Resource
 
 
 class Backend(Protocol):
-    """What the engine needs from a backend (see hub_backend.HubBackend)."""
+    """What the engine needs from a backend (see hub.backend.HubBackend)."""
 
     name: str
     configured: bool
@@ -138,9 +137,6 @@ class StatusEngine:
     # -- backends ------------------------------------------------------------------------------
     def add_backend(self, backend: Backend) -> None:
         self.runners[backend.name] = BackendRunner(self, backend)
-
-    def runner(self, name: str) -> BackendRunner:
-        return self.runners[name]
 
     def ensure_started(self) -> None:
         """Start the poll loops (lazily: the event loop runs only once the server is up)."""

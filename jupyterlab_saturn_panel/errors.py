@@ -59,6 +59,10 @@ class UpstreamError(PanelError):
     status = 502
 
 
+class UpstreamBusy(UpstreamError):
+    """The upstream refused for load (HTTP 429): nothing was done, the same request may work later."""
+
+
 class Unavailable(PanelError):
     """The backend is not configured, or its service cannot be reached."""
 

@@ -18,11 +18,12 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from .engine import Resource, StatusEngine, Subscription
+from .engine import StatusEngine, Subscription
 from .errors import BadRequest, NotFound, PanelError
-from .hub_backend import HubBackend
-from .notebook_jobs import NotebookJobRequest
-from .saturn_backend import SaturnBackend
+from .hub.backend import HubBackend
+from .resources import Resource
+from .saturn.backend import SaturnBackend
+from .saturn.notebook_jobs import NotebookJobRequest
 from .upstream import StreamAborted
 from .validation import (
     check_display_name,
@@ -51,11 +52,11 @@ class SaturnPanelHandler(APIHandler):
 
     @property
     def hub(self) -> HubBackend:
-        return self.engine.runner("hub").backend  # type: ignore[return-value]
+        return self.settings["saturn_panel_hub"]  # type: ignore[no-any-return]
 
     @property
     def saturn(self) -> SaturnBackend:
-        return self.engine.runner("saturn").backend  # type: ignore[return-value]
+        return self.settings["saturn_panel_saturn"]  # type: ignore[no-any-return]
 
     def public(self, resource: Resource) -> Resource:
         """The resource as the browser gets it: links relative to Lab's origin made absolute."""
@@ -218,11 +219,6 @@ class HubProgressHandler(SaturnPanelHandler):
     async def get(self, user: str, name: str) -> None:
         check_hub_user(user)
         check_server_name(name)
-        hub = self.hub
-        client = hub.require_client()
-        await hub.identify()
-        hub.require("read:servers", user, name, "read")
-
         def on_line(line: str) -> None:
             if self._gone:
                 raise StreamAborted()
@@ -235,13 +231,9 @@ class HubProgressHandler(SaturnPanelHandler):
                 asyncio.ensure_future(self._flush_quietly())
 
         try:
-            response = await client.follow_progress(
-                user, name, on_line, timeout=hub.settings.spawn_timeout
-            )
+            await self.hub.relay_progress(user, name, on_line)
         except StreamAborted:
             return
-        if response.status >= 400:
-            raise client.error(response, f"follow the progress of {user}/{name or '(default)'}")
         if not self._gone:
             self.finish()
 
@@ -281,7 +273,7 @@ class SaturnRecipesHandler(SaturnPanelHandler):
         recipe = check_recipe(body["recipe"])
         user = check_saturn_user(body["user"]) if body.get("user") is not None else None
         created = await self.saturn.create_from_recipe(recipe, user)
-        self.finish_json(created, status=201)
+        self.finish_json(self.public(created), status=201)
 
 
 class SaturnJobStartHandler(SaturnPanelHandler):
@@ -349,7 +341,10 @@ class NotebookJobHandler(SaturnPanelHandler):
 
     async def _notebook(self, path: str) -> dict[str, Any]:
         try:
-            model = await ensure_async(self.contents_manager.get(path, content=True, type="notebook"))
+            # jupyter_server's contents managers are untyped, and sync or async by manager.
+            model = await ensure_async(
+                self.contents_manager.get(path, content=True, type="notebook")  # type: ignore[no-untyped-call]
+            )
         except web.HTTPError as exc:
             if exc.status_code == 404:
                 raise NotFound(f"No notebook at {path}.") from None

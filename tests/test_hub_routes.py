@@ -203,8 +203,7 @@ async def test_starting_a_stopping_server_is_a_conflict(jp_fetch: Any, open_even
 async def test_every_tab_gets_the_same_changes_for_the_cost_of_one(
     jp_fetch: Any, jp_serverapp: Any, open_events: Any
 ) -> None:
-    engine = jp_serverapp.web_app.settings["saturn_panel_engine"]
-    client = engine.runner("hub").backend.client
+    client = jp_serverapp.web_app.settings["saturn_panel_hub"].client
     first = open_events()
     await first.wait_for(lambda n, d: n == "snapshot")
     before = client.request_count

@@ -142,8 +142,10 @@ async def test_create_from_recipe_and_every_bad_recipe(jp_fetch: Any, open_event
     tab = open_events()
     await tab.ready()
     created = body(await jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": RECIPE})))
-    assert len(created["id"]) == 32 and created["name"] == "from-recipe" and created["type"] == "workspace"
-    appeared = await tab.wait_resource(f"saturn/workspace/{created['id']}")
+    # The answer is the created Resource, keyed as every later event about it will be.
+    assert len(created["id"]) == 32 and created["name"] == "from-recipe" and created["kind"] == "workspace"
+    assert created["key"] == f"saturn/workspace/{created['id']}" and created["status"] == "stopped"
+    appeared = await tab.wait_resource(created["key"])
     assert appeared["status"] == "stopped" and appeared["name"] == "from-recipe"
     payload = await expect(jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": RECIPE})), 409)
 

@@ -13,20 +13,23 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import Resource, StatusEngine
-from .errors import (
+from collections.abc import Callable
+
+from ..engine import StatusEngine
+from ..errors import (
     BadRequest,
     Conflict,
     Forbidden,
     NotFound,
     PanelError,
     Unavailable,
-    UpstreamError,
+    UpstreamBusy,
     UpstreamTimeout,
 )
-from .hub_client import HubClient
+from ..resources import Resource, hub_key, is_active
+from .client import HubClient, StartOutcome
+from .mapping import public_link, server_actions, server_models, server_resource, server_status
 from .scopes import RECOMMENDED_SERVER_TOKEN_SCOPES, HubScopes
-from .upstream import UpstreamResponse
 
 NOT_CONFIGURED_HINT = (
     "Set c.SaturnPanel.hub_api_url and c.SaturnPanel.hub_api_token. Inside a JupyterHub"
@@ -38,11 +41,6 @@ SCOPES_HINT = (
     "(each user's token gets the subset its owner holds), or use a service token with a role "
     "that has them."
 )
-
-
-def hub_key(user: str, name: str) -> str:
-    """The Resource key of a hub server: ``hub/{user}/{name}`` (default server: ``hub/{user}/``)."""
-    return f"hub/{user}/{name}"
 
 
 def _reachable(configured: bool, contacted: bool, error: PanelError | None) -> bool | None:
@@ -188,83 +186,33 @@ class HubBackend:
         return resources
 
     def _user_resources(self, user_model: dict[str, Any]) -> list[Resource]:
+        """One user's servers as Resources; a server found starting gets its progress followed."""
         user = str(user_model.get("name", ""))
-        servers = user_model.get("servers")
-        if not isinstance(servers, dict):
-            servers = {}
-        models: dict[str, dict[str, Any] | None] = {"": None}  # the default server always exists
-        for name, model in servers.items():
-            if isinstance(model, dict):
-                models[str(name)] = model
         resources = []
-        for name, model in models.items():
-            resource = self.server_resource(user, name, model)
+        for name, model in server_models(user_model).items():
+            resource = self._resource(user, name, model)
             resources.append(resource)
             if resource["status"] == "pending" and resource["key"] not in self._following:
                 self._follow(user, name)
         return resources
 
-    def server_resource(
-        self, user: str, name: str, model: dict[str, Any] | None
-    ) -> Resource:
-        """The Resource of one hub server model (``None``: a default server never started)."""
+    def _resource(self, user: str, name: str, model: dict[str, Any] | None) -> Resource:
+        """Map a server model, first updating what the backend remembers of its start."""
         key = hub_key(user, name)
-        model = model or {}
-        pending = model.get("pending")
-        if model.get("ready"):
-            status = "running"
-        elif pending in ("spawn", "check"):
-            status = "pending"
-        elif pending == "stop":
-            status = "stopping"
-        else:
-            status = "stopped"
-        message: str | None = None
-        progress: int | None = None
-        if status in ("running", "pending", "stopping"):
-            self._errors.pop(key, None)
-        elif key in self._errors:
-            status, message = "error", self._errors[key]
-        if status == "pending":
-            event = self._progress.get(key, {})
-            progress = int(event.get("progress", 0))
-            message = event.get("message") or "Server requested"
-        else:
+        status = server_status(model)
+        if is_active(status):
+            self._errors.pop(key, None)  # a new start (or stop) makes an old failure history
+        if status != "pending":
             self._progress.pop(key, None)
-        url = None
-        if status == "running" and isinstance(model.get("url"), str):
-            url = self.settings.public_url.rstrip("/") + model["url"]
-        return {
-            "key": key,
-            "backend": "hub",
-            "kind": "server",
-            "id": f"{user}/{name}",
-            "name": name,
-            "displayName": model.get("display_name") or name,
-            "owner": user,
-            "status": status,
-            "progress": progress,
-            "progressEstimated": False,
-            "message": message,
-            "url": url,
-            "started": model.get("started"),
-            # The server's own activity: the user's would move with our own API polling.
-            "lastActivity": model.get("last_activity"),
-            "actions": self._actions(user, name, status, url),
-            "details": {"userOptions": model.get("user_options") or {}},
-        }
-
-    def _actions(self, user: str, name: str, status: str, url: str | None) -> list[str]:
-        actions = []
-        if status in ("stopped", "error") and self.scopes.allows("start:servers", user, name):
-            actions.append("start")
-        if status in ("running", "pending") and self.scopes.allows("delete:servers", user, name):
-            actions.append("stop")
-        if status == "running" and url:
-            actions.append("open")
-        if name and status in ("stopped", "error") and self.scopes.allows("delete:servers", user, name):
-            actions.append("delete")
-        return actions
+        return server_resource(
+            user,
+            name,
+            model,
+            public_url=self.settings.public_url,
+            scopes=self.scopes,
+            progress=self._progress.get(key),
+            failure=self._errors.get(key),
+        )
 
     async def reread_user(self, user: str) -> None:
         """Re-read one user's servers after an action and put them in the state at once."""
@@ -320,8 +268,7 @@ class HubBackend:
             updated.update(status="error", progress=None, message=message, url=None)
         elif event.get("ready"):
             self._progress.pop(key, None)
-            url = event.get("url")
-            url = self.settings.public_url.rstrip("/") + url if isinstance(url, str) else current["url"]
+            url = public_link(self.settings.public_url, event.get("url")) or current["url"]
             updated.update(status="running", progress=None, message=None, url=url)
         else:
             progress = event.get("progress")
@@ -334,25 +281,41 @@ class HubBackend:
                 progress=int(self._progress[key]["progress"]),
                 message=event.get("message") or current.get("message"),
             )
-        updated["actions"] = self._actions(user, name, updated["status"], updated["url"])
+        updated["actions"] = server_actions(self.scopes, user, name, updated["status"], updated["url"])
         self.engine.upsert(updated)
 
+    async def relay_progress(self, user: str, name: str, on_line: Callable[[str], None]) -> None:
+        """Pass the hub's progress stream of one server on, line by line, as it comes.
+
+        Raises ``StreamAborted`` from ``on_line`` to stop early, a ``PanelError`` when the token
+        may not read the server or the hub refuses the stream.
+        """
+        await self.identify()
+        self.require("read:servers", user, name, "read")
+        await self.require_client().follow_progress(user, name, on_line, timeout=self.settings.spawn_timeout)
+
     # -- actions -------------------------------------------------------------------------------
-    async def _settle(self, call: asyncio.Future[UpstreamResponse]) -> UpstreamResponse | None:
+    async def _settle(self, call: asyncio.Future[Any]) -> tuple[bool, Any]:
         """Wait briefly for the hub's answer; None when it is still working (spawning/stopping).
 
         The hub answers a start only after ``slow_spawn_timeout`` (10 s by default); the contract
         answers at once, and bad input is refused by the hub straight away, so a short wait tells
-        the two apart. A late answer is handled by ``_late``.
+        the two apart. A late answer is handled by ``_late``. Returns (answered, result); the
+        hub's refusal is raised as its ``PanelError``.
         """
         done, _ = await asyncio.wait({call}, timeout=self.settings.accept_wait)
         if call in done:
-            return call.result()
+            return True, call.result()
         self._background.add(call)
-        return None
+        return False, None
 
     async def start(
-        self, user: str, name: str, *, user_options: dict | None = None, display_name: str | None = None
+        self,
+        user: str,
+        name: str,
+        *,
+        user_options: dict[str, Any] | None = None,
+        display_name: str | None = None,
     ) -> Resource:
         """Start (or create and start) a server; answers once the hub has accepted it."""
         await self.identify()
@@ -362,17 +325,17 @@ class HubBackend:
         if current and current["status"] == "stopping":
             raise Conflict(f"{user}/{name or '(default)'} is stopping; start it once it has stopped.")
         self._errors.pop(key, None)
-        call = asyncio.ensure_future(
+        call: asyncio.Future[StartOutcome] = asyncio.ensure_future(
             self.require_client().start_server(user, name, user_options=user_options, display_name=display_name)
         )
         call.add_done_callback(lambda f: self._late(f, user, name, "start"))
         failure: PanelError | None = None
         try:
-            response = await self._settle(call)
-        except (UpstreamError, UpstreamTimeout) as exc:
-            response, failure = None, exc
-        if response is not None and response.status not in (201, 202):
-            failure = self._start_failure(response, user, name)
+            await self._settle(call)
+        except PanelError as exc:
+            if isinstance(exc, Forbidden):
+                exc.hint = SCOPES_HINT
+            failure = exc
         await self.reread_user(user)
         resource = self._current(user, name)
         if failure is not None:
@@ -387,21 +350,6 @@ class HubBackend:
             self._follow(user, name)
         return resource
 
-    def _start_failure(self, response: UpstreamResponse, user: str, name: str) -> PanelError | None:
-        message = response.message
-        if response.status == 400 and "already running" in message:
-            return None  # starting something running is a success
-        if response.status == 400 and "pending stop" in message:
-            return Conflict(f"{user}/{name or '(default)'} is stopping; start it once it has stopped.")
-        if response.status == 429:
-            retry = response.headers.get("Retry-After")
-            later = f" Try again in {retry} s." if retry else ""
-            return UpstreamError(f"JupyterHub is busy and refused the start: {message}.{later}")
-        error = self.require_client().error(response, f"start {user}/{name or '(default)'}")
-        if isinstance(error, Forbidden):
-            error.hint = SCOPES_HINT
-        return error
-
     async def stop(self, user: str, name: str, *, remove: bool = False) -> Resource:
         """Stop a server (``remove``: and delete the named server); answers once accepted."""
         if remove and name == "":
@@ -413,22 +361,24 @@ class HubBackend:
         before = self._current(user, name)
         call = asyncio.ensure_future(self.require_client().stop_server(user, name, remove=remove))
         call.add_done_callback(lambda f: self._late(f, user, name, "stop"))
-        response = await self._settle(call)
-        if response is not None and response.status not in (202, 204):
-            if response.status == 404 and not remove and name == "":
-                pass  # a default server that never existed is stopped already
-            else:
-                raise self.require_client().error(response, f"stop {user}/{name or '(default)'}")
+        try:
+            await self._settle(call)
+        except NotFound:
+            if remove or name != "":
+                raise
+            # a default server that never existed is stopped already
         await self.reread_user(user)
         resource = self._current(user, name)
         if resource is None:  # removed: answer with what it was, now gone
-            base = before or self.server_resource(user, name, None)
+            base = before or server_resource(
+                user, name, None, public_url=self.settings.public_url, scopes=self.scopes
+            )
             return {**base, "status": "stopped", "progress": None, "url": None, "actions": []}
         if resource["status"] == "stopping":
             self.engine.poke("hub")
         return resource
 
-    def _late(self, call: asyncio.Future[UpstreamResponse], user: str, name: str, action: str) -> None:
+    def _late(self, call: asyncio.Future[Any], user: str, name: str, action: str) -> None:
         """Handle a hub answer that came after we had already answered the browser."""
         if call not in self._background:
             return
@@ -436,17 +386,14 @@ class HubBackend:
         if call.cancelled():
             return
         exc = call.exception()
-        response = None if exc else call.result()
-        if response is not None and response.status < 400:
-            self.engine.poke("hub")
-            return
-        if action == "start" and response is not None and response.status == 400 and "already running" in response.message:
-            self.engine.poke("hub")
-            return
-        text = exc.message if isinstance(exc, PanelError) else (response.message if response else str(exc))
-        self.engine.log.info("Late hub answer to %s %s/%s: %s", action, user, name, text)
-        if action == "start" and response is not None and response.status < 500:
-            self._errors[hub_key(user, name)] = f"Start failed: {text}"
+        if exc is not None:
+            text = exc.message if isinstance(exc, PanelError) else str(exc)
+            self.engine.log.info("Late hub answer to %s %s/%s: %s", action, user, name, text)
+            # The hub refused the start itself (4xx): remember why. A 5xx or a time-out may hide a
+            # spawn that goes on; the next read of the server model tells.
+            refused = isinstance(exc, PanelError) and (exc.status < 500 or isinstance(exc, UpstreamBusy))
+            if action == "start" and refused:
+                self._errors[hub_key(user, name)] = f"Start failed: {text}"
         self.engine.poke("hub")
 
     async def close(self) -> None:

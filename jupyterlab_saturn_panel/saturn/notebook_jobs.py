@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from .errors import BadRequest
+from ..errors import BadRequest
 
 HOME = "/home/jovyan"
 JOBS_DIRECTORY = f"{HOME}/workspace/saturn-panel-jobs"

@@ -12,85 +12,22 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
-from .engine import Resource, StatusEngine
-from .errors import Forbidden, NotFound, PanelError, Unavailable, UpstreamError, UpstreamTimeout
-from .saturn_client import SaturnClient
+from ..engine import StatusEngine
+from ..errors import Forbidden, NotFound, PanelError, Unavailable, UpstreamError, UpstreamTimeout
+from ..resources import FINISHED_RUN_STATUSES, Resource, is_active
+from .client import SaturnClient
+from .mapping import created_resource, job_resource, obj, sorted_runs, with_estimate, workspace_resource
 
 NOT_CONFIGURED_HINT = (
     "Set c.SaturnPanel.saturn_url and c.SaturnPanel.saturn_token (inside a Saturn Cloud resource"
     " they default to $SATURN_BASE_URL and $SATURN_TOKEN)."
 )
-WORKSPACE_STATUSES = {"pending", "running", "stopping", "stopped", "error"}
-RUN_STATUSES = {"pending", "running", "stopping", "stopped", "completed", "error"}
-ACTIVE = {"pending", "running", "stopping"}
-#: How long a first start is assumed to take when this workspace was never seen starting.
-FIRST_START_GUESS = 60.0
-RECENT_RUNS = 5
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    """``value`` when it is a JSON object, else an empty one (upstream shapes are not trusted)."""
-    return value if isinstance(value, dict) else {}
-
-
-def _status(value: Any, allowed: set[str], fallback: str) -> str:
-    return value if isinstance(value, str) and value in allowed else fallback
-
-
-def _saturn_resource(kind: str, obj: dict[str, Any], **fields: Any) -> Resource:
-    """The fields every Saturn resource shares, from a Workspace or Job object; ``fields`` add
-    or override the rest."""
-    resource_id = str(obj.get("id", ""))
-    owner = _obj(obj.get("owner"))
-    name = str(obj.get("name", ""))
-    resource: Resource = {
-        "key": f"saturn/{kind}/{resource_id}",
-        "backend": "saturn",
-        "kind": kind,
-        "id": resource_id,
-        "name": name,
-        "displayName": name,
-        "owner": owner.get("identity_name") or owner.get("name") or "",
-        "status": "stopped",
-        "progress": None,
-        "progressEstimated": False,
-        "message": None,
-        "url": None,
-        "started": None,
-        "lastActivity": obj.get("updated_at"),
-        "actions": [],
-        "details": {},
-    }
-    resource.update(fields)
-    return resource
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def run_model(pod: dict[str, Any]) -> dict[str, Any]:
-    """One job run as the panel shows it, from a ``/history`` pod row."""
-    status = _status(pod.get("status"), RUN_STATUSES, "pending")
-    started = _parse_time(pod.get("start_time"))
-    finished = _parse_time(pod.get("last_seen")) if status in ("completed", "error", "stopped") else None
-    end = finished or datetime.now(timezone.utc)
-    return {
-        "name": str(pod.get("pod_name", "")),
-        "status": status,
-        "started": pod.get("start_time"),
-        "finished": pod.get("last_seen") if finished else None,
-        "duration": round((end - started).total_seconds(), 1) if started else None,
-    }
+def _is_active_status(value: Any) -> bool:
+    return isinstance(value, str) and is_active(value)
 
 
 @dataclass
@@ -167,7 +104,7 @@ class SaturnBackend:
     # -- reading state -------------------------------------------------------------------------
     def poll_delay(self) -> float:
         busy = any(
-            r["backend"] == "saturn" and r["status"] in ACTIVE and not (r["kind"] == "workspace" and r["status"] == "running")
+            r["backend"] == "saturn" and is_active(r["status"]) and not (r["kind"] == "workspace" and r["status"] == "running")
             for r in self.engine.resources.values()
         )
         return self.min_interval if busy else max(self.min_interval, 30.0)
@@ -176,7 +113,7 @@ class SaturnBackend:
         await self.identify()
         client = self.require_client()
         workspaces, jobs = await asyncio.gather(client.list_workspaces(), client.list_jobs())
-        resources = [self.workspace_resource(ws) for ws in workspaces]
+        resources = [self._workspace(ws) for ws in workspaces]
         listed = {r["id"] for r in resources}
         for gone in set(self._pending_since) - listed:  # deleted while starting
             del self._pending_since[gone]
@@ -185,33 +122,11 @@ class SaturnBackend:
         self._ensure_ticker()
         return resources
 
-    def workspace_resource(self, ws: dict[str, Any]) -> Resource:
-        """The Resource of one Saturn ``Workspace`` object."""
-        status = _status(ws.get("status"), WORKSPACE_STATUSES, "error")
-        self._track_start(str(ws.get("id", "")), status)
-        url = ws.get("url") if status == "running" and isinstance(ws.get("url"), str) else None
-        resource = _saturn_resource(
-            "workspace",
-            ws,
-            status=status,
-            message=None if ws.get("status") in WORKSPACE_STATUSES else f"Unknown status {ws.get('status')!r}",
-            url=url,
-            started=ws.get("started_at"),
-            actions=self._workspace_actions(status, url),
-            details={"size": ws.get("size_display") or ws.get("instance_size"), "ide": ws.get("ide") or "jupyter"},
-        )
+    def _workspace(self, workspace: dict[str, Any]) -> Resource:
+        """Map a Workspace, first noting when its start began or how long it took."""
+        resource = workspace_resource(workspace)
+        self._track_start(resource["id"], resource["status"])
         return self._with_estimate(resource)
-
-    @staticmethod
-    def _workspace_actions(status: str, url: str | None) -> list[str]:
-        actions = []
-        if status in ("stopped", "error"):
-            actions.append("start")
-        if status in ("pending", "running"):
-            actions.append("stop")
-        if status == "running" and url:
-            actions.append("open")
-        return actions
 
     def _track_start(self, resource_id: str, status: str) -> None:
         now = time.monotonic()
@@ -223,21 +138,9 @@ class SaturnBackend:
                 self._last_duration[resource_id] = now - began
 
     def _with_estimate(self, resource: Resource) -> Resource:
-        """Add the estimated progress of a pending workspace (Saturn gives no progress events)."""
-        if resource["kind"] != "workspace" or resource["status"] != "pending":
-            return resource
-        began = self._pending_since.get(resource["id"], time.monotonic())
-        elapsed = time.monotonic() - began
-        expected = self._last_duration.get(resource["id"])
-        basis = "its last start" if expected else "a first start"
-        expected = expected or FIRST_START_GUESS
-        progress = min(95, int(100 * elapsed / expected))
-        return {
-            **resource,
-            "progress": progress,
-            "progressEstimated": True,
-            "message": f"Saturn status: pending ({int(elapsed)} s; {basis} took about {int(expected)} s)",
-        }
+        now = time.monotonic()
+        elapsed = now - self._pending_since.get(resource["id"], now)
+        return with_estimate(resource, elapsed, self._last_duration.get(resource["id"]))
 
     def _ensure_ticker(self) -> None:
         if self._pending_since and (self._ticker is None or self._ticker.done()):
@@ -257,44 +160,23 @@ class SaturnBackend:
         seen = (job.get("status"), job.get("running_count"), job.get("updated_at"), job.get("last_deploy"))
         changed = self._job_seen.get(resource_id) != seen
         self._job_seen[resource_id] = seen
-        if changed or resource_id not in self._runs or job.get("status") in ACTIVE:
+        if changed or resource_id not in self._runs or _is_active_status(job.get("status")):
             await self.load_runs(resource_id)
-        return self.job_resource(job)
+        return job_resource(job, self._runs.get(resource_id, []))
 
     async def load_runs(self, resource_id: str) -> list[dict[str, Any]]:
         """Read a job's runs (newest first) into the state."""
         pods = await self.require_client().job_history(resource_id)
-        runs = sorted((run_model(p) for p in pods), key=lambda r: r["started"] or "", reverse=True)
+        runs = sorted_runs(pods)
         self._runs[resource_id] = runs
         return runs
-
-    def job_resource(self, job: dict[str, Any]) -> Resource:
-        """The Resource of one Saturn ``Job``, with its recent runs."""
-        resource_id = str(job.get("id", ""))
-        runs = self._runs.get(resource_id, [])
-        latest = runs[0] if runs else None
-        actions = ["run"]
-        if any(r["status"] in ("pending", "running") for r in runs) or (job.get("running_count") or 0) > 0:
-            actions.append("stop")
-        return _saturn_resource(
-            "job",
-            job,
-            status=latest["status"] if latest else _status(job.get("status"), RUN_STATUSES, "stopped"),
-            started=latest["started"] if latest else None,
-            actions=actions,
-            details={
-                "command": job.get("command"),
-                "size": job.get("size_display") or job.get("instance_size"),
-                "runs": runs[:RECENT_RUNS],
-            },
-        )
 
     # -- actions -------------------------------------------------------------------------------
     async def workspace_action(self, resource_id: str, action: str) -> Resource:
         """Start or stop a workspace; Saturn answers the Workspace as it now stands."""
         await self.identify()
         workspace = await self.require_client().workspace_action(resource_id, action)
-        resource = self.workspace_resource(workspace)
+        resource = self._workspace(workspace)
         self.engine.upsert(resource)
         self._ensure_ticker()
         self.engine.poke(self.name)
@@ -305,7 +187,7 @@ class SaturnBackend:
         await self.identify()
         job = await self.require_client().job_action(resource_id, "start")
         await self.load_runs(resource_id)
-        resource = self.job_resource(job)
+        resource = job_resource(job, self._runs.get(resource_id, []))
         self.engine.upsert(resource)
         self.engine.poke(self.name)
         return resource
@@ -314,7 +196,7 @@ class SaturnBackend:
         """Apply a notebook's job recipe (create it once, update it later) and start a run."""
         await self.identify()
         applied = await self.require_client().apply_recipe(recipe)
-        state = _obj(applied.get("state"))
+        state = obj(applied.get("state"))
         job_id = applied.get("id") or state.get("id")
         if not isinstance(job_id, str) or not job_id:
             raise UpstreamError("Saturn Cloud applied the recipe but answered no job id.")
@@ -325,7 +207,7 @@ class SaturnBackend:
         await self.identify()
         job = await self.require_client().stop_run(resource_id, run)
         await self.load_runs(resource_id)
-        resource = self.job_resource(job)
+        resource = job_resource(job, self._runs.get(resource_id, []))
         self.engine.upsert(resource)
         self.engine.poke(self.name)
         return resource
@@ -341,18 +223,20 @@ class SaturnBackend:
         return {
             "run": run,
             "status": status,
-            "complete": status in ("completed", "error", "stopped"),
+            "complete": status in FINISHED_RUN_STATUSES,
             "lines": [
                 {"timestamp": line.get("timestamp"), "content": str(line.get("content", ""))}
                 for line in lines
             ],
         }
 
-    async def create_from_recipe(self, recipe: dict[str, Any], user: str | None) -> dict[str, Any]:
-        """Create the resource a recipe describes, for the token's user or (admin) another user."""
+    async def create_from_recipe(self, recipe: dict[str, Any], user: str | None) -> Resource:
+        """Create the resource a recipe describes, for the token's user or (admin) another user;
+        answers its Resource (the next refresh brings it into the state)."""
         await self.identify()
         client = self.require_client()
-        if user is not None and user != (self.user or {}).get("username"):
+        own = str((self.user or {}).get("username") or "")
+        if user is not None and user != own:
             if not self.admin_ok:
                 raise Forbidden(
                     "Creating a resource for another user needs a working c.SaturnPanel.saturn_admin_token."
@@ -362,15 +246,10 @@ class SaturnBackend:
         else:
             created = await client.create_recipe(recipe)
         self.engine.poke(self.name)
-        state = _obj(created.get("state"))
-        spec = _obj(created.get("spec")) or _obj(recipe.get("spec"))
-        return {
-            "id": created.get("id") or state.get("id"),
-            "type": created.get("type") or recipe.get("type"),
-            "name": spec.get("name"),
-            "owner": user or (self.user or {}).get("username"),
-            "status": state.get("status"),
-        }
+        resource = created_resource(created, recipe, user or own)
+        if not resource["id"]:
+            raise UpstreamError("Saturn Cloud created the resource but answered no id.")
+        return resource
 
     async def close(self) -> None:
         if self._ticker is not None:

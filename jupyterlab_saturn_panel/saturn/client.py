@@ -11,8 +11,8 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .errors import BadRequest, Conflict, Forbidden, NotFound, PanelError, UpstreamError
-from .upstream import UpstreamClient, UpstreamResponse
+from ..errors import BadRequest, Conflict, Forbidden, NotFound, PanelError, UpstreamError
+from ..upstream import UpstreamClient, UpstreamResponse
 
 PAGE_SIZE = 100
 

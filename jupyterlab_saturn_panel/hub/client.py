@@ -7,14 +7,18 @@ handlers never see HTTP details. Paths are always built from validated, URL-quot
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
-from .errors import BadRequest, Conflict, Forbidden, NotFound, PanelError, UpstreamError
-from .upstream import UpstreamClient, UpstreamResponse
+from ..errors import BadRequest, Conflict, Forbidden, NotFound, PanelError, UpstreamBusy, UpstreamError
+from ..upstream import UpstreamClient, UpstreamResponse
 
 PAGINATION_ACCEPT = "application/jupyterhub-pagination+json"
 PAGE_LIMIT = 200  # the hub's api_page_max_limit default
+
+#: What a start request achieved: ``ready`` (201, up already), ``spawning`` (202, the hub goes on
+#: spawning), ``running`` (it was running before we asked: the hub's 400 "already running").
+StartOutcome = Literal["ready", "spawning", "running"]
 
 
 def server_path(user: str, name: str) -> str:
@@ -91,9 +95,9 @@ class HubClient(UpstreamClient):
         return response.body
 
     async def start_server(
-        self, user: str, name: str, *, user_options: dict | None, display_name: str | None
-    ) -> UpstreamResponse:
-        """POST the start; the caller interprets 201/202/400 (see HubBackend.start)."""
+        self, user: str, name: str, *, user_options: dict[str, Any] | None, display_name: str | None
+    ) -> StartOutcome:
+        """POST the start; what the hub accepted, or the ``PanelError`` its refusal means."""
         body: dict[str, Any] | None = None
         if user_options is not None or display_name is not None:
             body = {}
@@ -101,16 +105,38 @@ class HubClient(UpstreamClient):
                 body["user_options"] = user_options
             if display_name is not None:
                 body["display_name"] = display_name
-        return await self.request("POST", server_path(user, name), body=body)
+        response = await self.request("POST", server_path(user, name), body=body)
+        if response.status == 201:
+            return "ready"
+        if response.status == 202:
+            return "spawning"
+        label = f"{user}/{name or '(default)'}"
+        message = response.message
+        if response.status == 400 and "already running" in message:
+            return "running"  # starting something running is a success
+        if response.status == 400 and "pending stop" in message:
+            raise Conflict(f"{label} is stopping; start it once it has stopped.")
+        if response.status == 429:
+            retry = response.headers.get("Retry-After")
+            later = f" Try again in {retry} s." if retry else ""
+            raise UpstreamBusy(f"JupyterHub is busy and refused the start: {message}.{later}")
+        raise self.error(response, f"start {label}")
 
-    async def stop_server(self, user: str, name: str, *, remove: bool) -> UpstreamResponse:
-        """DELETE the server (``remove`` also deletes a named server); 202 or 204 on success."""
-        return await self.request(
+    async def stop_server(self, user: str, name: str, *, remove: bool) -> None:
+        """DELETE the server (``remove`` also deletes a named server); raises when refused."""
+        response = await self.request(
             "DELETE", server_path(user, name), body={"remove": True} if remove else None
         )
+        if response.status not in (202, 204):
+            raise self.error(response, f"stop {user}/{name or '(default)'}")
 
     async def follow_progress(
         self, user: str, name: str, on_line: Callable[[str], None], *, timeout: float
-    ) -> UpstreamResponse:
-        """Stream the server's progress events, calling ``on_line`` with each raw line."""
-        return await self.stream_lines(f"{server_path(user, name)}/progress", on_line, timeout=timeout)
+    ) -> None:
+        """Stream the server's progress events, calling ``on_line`` with each raw line.
+
+        Returns when the hub ends the stream; raises the mapped ``PanelError`` when it refuses it.
+        """
+        response = await self.stream_lines(f"{server_path(user, name)}/progress", on_line, timeout=timeout)
+        if response.status >= 400:
+            raise self.error(response, f"follow the progress of {user}/{name or '(default)'}")

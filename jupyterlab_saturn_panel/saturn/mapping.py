@@ -1,0 +1,173 @@
+"""Saturn Cloud objects to Resources and runs: pure functions, no state and no I/O.
+
+Upstream shapes are not trusted: a field of the wrong type reads as missing, an unknown status as
+``error`` with a message that names it. The backend keeps what Saturn does not say (when a start
+began, how long the last one took) and hands it in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from ..resources import (
+    FINISHED_RUN_STATUSES,
+    RESOURCE_STATUSES,
+    RUN_STATUSES,
+    Resource,
+    new_resource,
+    saturn_key,
+)
+
+#: How long a first start is assumed to take when this workspace was never seen starting.
+FIRST_START_GUESS = 60.0
+#: How many of a job's runs its Resource carries (newest first).
+RECENT_RUNS = 5
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _status(value: Any, allowed: tuple[str, ...], fallback: str) -> str:
+    return value if isinstance(value, str) and value in allowed else fallback
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def saturn_resource(kind: str, item: dict[str, Any], **fields: Any) -> Resource:
+    """The fields every Saturn resource shares, from a Workspace or Job object; ``fields`` add
+    or override the rest."""
+    resource_id = str(item.get("id", ""))
+    owner = obj(item.get("owner"))
+    return new_resource(
+        "saturn",
+        kind,
+        saturn_key(kind, resource_id),
+        resource_id,
+        str(item.get("name", "")),
+        owner.get("identity_name") or owner.get("name") or "",
+        lastActivity=item.get("updated_at"),
+        **fields,
+    )
+
+
+def workspace_actions(status: str, url: str | None) -> list[str]:
+    """What can be done to a workspace in this status."""
+    actions = []
+    if status in ("stopped", "error"):
+        actions.append("start")
+    if status in ("pending", "running"):
+        actions.append("stop")
+    if status == "running" and url:
+        actions.append("open")
+    return actions
+
+
+def workspace_resource(workspace: dict[str, Any]) -> Resource:
+    """The Resource of one Saturn ``Workspace`` object (no progress estimate yet)."""
+    raw = workspace.get("status")
+    status = _status(raw, RESOURCE_STATUSES, "error")
+    url = workspace.get("url") if status == "running" and isinstance(workspace.get("url"), str) else None
+    return saturn_resource(
+        "workspace",
+        workspace,
+        status=status,
+        message=None if raw in RESOURCE_STATUSES else f"Unknown status {raw!r}",
+        url=url,
+        started=workspace.get("started_at"),
+        actions=workspace_actions(status, url),
+        details={
+            "size": workspace.get("size_display") or workspace.get("instance_size"),
+            "ide": workspace.get("ide") or "jupyter",
+        },
+    )
+
+
+def with_estimate(resource: Resource, elapsed: float, last_duration: float | None) -> Resource:
+    """A pending workspace with its estimated progress (Saturn gives no progress events):
+    ``elapsed`` seconds since it was first seen pending, against its last start's duration."""
+    if resource["kind"] != "workspace" or resource["status"] != "pending":
+        return resource
+    basis = "its last start" if last_duration else "a first start"
+    expected = last_duration or FIRST_START_GUESS
+    return {
+        **resource,
+        "progress": min(95, int(100 * elapsed / expected)),
+        "progressEstimated": True,
+        "message": f"Saturn status: pending ({int(elapsed)} s; {basis} took about {int(expected)} s)",
+    }
+
+
+def run_model(pod: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """One job run as the panel shows it, from a ``/history`` pod row (``now``: for a run that
+    has not finished, the end of its duration so far)."""
+    status = _status(pod.get("status"), RUN_STATUSES, "pending")
+    started = _parse_time(pod.get("start_time"))
+    finished = _parse_time(pod.get("last_seen")) if status in FINISHED_RUN_STATUSES else None
+    end = finished or now or datetime.now(timezone.utc)
+    return {
+        "name": str(pod.get("pod_name", "")),
+        "status": status,
+        "started": pod.get("start_time"),
+        "finished": pod.get("last_seen") if finished else None,
+        "duration": round((end - started).total_seconds(), 1) if started else None,
+    }
+
+
+def sorted_runs(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A job's runs, newest first."""
+    return sorted((run_model(p) for p in pods), key=lambda r: r["started"] or "", reverse=True)
+
+
+def job_resource(job: dict[str, Any], runs: list[dict[str, Any]]) -> Resource:
+    """The Resource of one Saturn ``Job`` with its runs (newest first); a job shows the status
+    of its latest run."""
+    latest = runs[0] if runs else None
+    actions = ["run"]
+    if any(r["status"] in ("pending", "running") for r in runs) or (job.get("running_count") or 0) > 0:
+        actions.append("stop")
+    return saturn_resource(
+        "job",
+        job,
+        status=latest["status"] if latest else _status(job.get("status"), RUN_STATUSES, "stopped"),
+        started=latest["started"] if latest else None,
+        actions=actions,
+        details={
+            "command": job.get("command"),
+            "size": job.get("size_display") or job.get("instance_size"),
+            "runs": runs[:RECENT_RUNS],
+        },
+    )
+
+
+def created_resource(created: dict[str, Any], recipe: dict[str, Any], owner: str) -> Resource:
+    """The Resource of what ``POST /api/recipes`` (or the clone endpoint) just created.
+
+    Saturn answers the Recipe (``{type, spec, state: {id, status}}``); the Resource has the shape
+    the next read of that kind will give, so the browser can key its state on it at once.
+    """
+    state = obj(created.get("state"))
+    spec = obj(created.get("spec")) or obj(recipe.get("spec"))
+    kind = str(created.get("type") or recipe.get("type") or "")
+    item = {
+        "id": created.get("id") or state.get("id") or "",
+        "name": spec.get("name") or "",
+        "owner": {"name": owner},
+        "status": state.get("status") or "stopped",
+    }
+    if kind == "workspace":
+        return workspace_resource(item)
+    if kind == "job":
+        return job_resource(item, [])
+    # A deployment: the panel lists none, but the answer still names what was created.
+    return saturn_resource(kind, item, status=_status(item["status"], RESOURCE_STATUSES, "stopped"))
