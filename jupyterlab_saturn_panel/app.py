@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Float, Unicode, default, validate
@@ -36,8 +37,10 @@ class SaturnPanel(ExtensionApp):
         help="Whose servers to show when the token may not list users. Default: $JUPYTERHUB_USER.",
     ).tag(config=True)
     hub_public_url = Unicode(
-        help="Origin the browser uses to reach the hub, for 'open' links (e.g. https://hub.example.org)."
-        " Empty: the origin JupyterLab is served from. Default: $JUPYTERHUB_PUBLIC_URL.",
+        help="Where browsers reach the hub, for 'open' links (e.g. https://hub.example.org). Only its"
+        " origin counts (scheme, host, port): inside a single-user server $JUPYTERHUB_PUBLIC_URL is"
+        " that server's own URL. Empty: links are the hub's paths (/user/alice/dev/), which the"
+        " browser opens on the origin it shows JupyterLab from. Default: $JUPYTERHUB_PUBLIC_URL.",
     ).tag(config=True)
     hub_poll_interval = Float(
         10.0, help="Seconds between two reads of the hub while someone watches the panel."
@@ -90,12 +93,23 @@ class SaturnPanel(ExtensionApp):
     def _default_saturn_token(self) -> str:
         return os.environ.get("SATURN_TOKEN", "")
 
-    @validate("hub_api_url", "saturn_url", "hub_public_url")
+    @validate("hub_api_url", "saturn_url")
     def _check_url(self, proposal: dict[str, Any]) -> str:
         value = str(proposal["value"]).strip()
         if value and not value.startswith(("http://", "https://")):
             raise ValueError(f"{proposal['trait'].name} must start with http:// or https://")
         return value.rstrip("/")
+
+    @validate("hub_public_url")
+    def _check_public_url(self, proposal: dict[str, Any]) -> str:
+        value = str(proposal["value"]).strip()
+        if not value:
+            return ""
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("hub_public_url must be an http:// or https:// URL")
+        # Server paths from the hub already carry the hub's base URL (/prefix/user/alice/dev/).
+        return f"{parts.scheme}://{parts.netloc}"
 
     @validate("hub_poll_interval", "hub_stopping_poll_interval", "request_timeout", "saturn_min_poll_interval")
     def _check_positive(self, proposal: dict[str, Any]) -> float:

@@ -16,16 +16,22 @@ class PanelError(Exception):
 
     status: int = 500
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, detail: str | None = None) -> None:
         super().__init__(message)
+        #: What happened, in one sentence a user understands.
         self.message = message
+        #: How to fix it, naming the setting or scope, when there is a fix to name.
         self.hint = hint
+        #: For whoever configures the panel: the URL tried, the upstream's own words.
+        self.detail = detail
 
     def to_json(self) -> dict[str, str]:
         """The body sent to the browser."""
         body = {"message": self.message}
         if self.hint:
             body["hint"] = self.hint
+        if self.detail:
+            body["detail"] = self.detail
         return body
 
 

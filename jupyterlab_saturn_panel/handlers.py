@@ -21,7 +21,6 @@ from tornado.iostream import StreamClosedError
 from .engine import StatusEngine, Subscription
 from .errors import BadRequest, NotFound, PanelError
 from .hub.backend import HubBackend
-from .resources import Resource
 from .saturn.backend import SaturnBackend
 from .saturn.notebook_jobs import NotebookJobRequest
 from .upstream import StreamAborted
@@ -57,13 +56,6 @@ class SaturnPanelHandler(APIHandler):
     @property
     def saturn(self) -> SaturnBackend:
         return self.settings["saturn_panel_saturn"]  # type: ignore[no-any-return]
-
-    def public(self, resource: Resource) -> Resource:
-        """The resource as the browser gets it: links relative to Lab's origin made absolute."""
-        url = resource.get("url")
-        if isinstance(url, str) and url.startswith("/"):
-            return {**resource, "url": f"{self.request.protocol}://{self.request.host}{url}"}
-        return resource
 
     def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object; an empty body is ``{}``; anything else is a 400."""
@@ -125,7 +117,7 @@ class ResourcesHandler(SaturnPanelHandler):
     @authorized
     async def get(self) -> None:
         await self.engine.ensure_fresh()
-        self.finish_json({"resources": [self.public(r) for r in self.engine.snapshot()]})
+        self.finish_json({"resources": self.engine.snapshot()})
 
 
 class EventsHandler(SaturnPanelHandler):
@@ -143,7 +135,7 @@ class EventsHandler(SaturnPanelHandler):
         # Subscribe and take the snapshot with no await in between: every later change reaches
         # this tab exactly once, as an event after the snapshot.
         self.subscription = subscription = self.engine.subscribe()
-        snapshot = [self.public(r) for r in self.engine.snapshot()]
+        snapshot = self.engine.snapshot()
         try:
             await self._send("snapshot", {"resources": snapshot})
             await self._send("backends", self.engine.config())
@@ -158,7 +150,7 @@ class EventsHandler(SaturnPanelHandler):
                     continue
                 if event == "close":
                     break
-                await self._send(event, self.public(payload) if event == "resource" else payload)
+                await self._send(event, payload)
         except StreamClosedError:
             return
         finally:
@@ -195,7 +187,7 @@ class HubServerHandler(SaturnPanelHandler):
         if display is not None:
             display = check_display_name(display)
         resource = await self.hub.start(user, name, user_options=options, display_name=display)
-        self.finish_json(self.public(resource), status=202)
+        self.finish_json(resource, status=202)
 
     @web.authenticated
     @authorized
@@ -206,7 +198,7 @@ class HubServerHandler(SaturnPanelHandler):
         if remove not in ("0", "1", "true", "false"):
             raise BadRequest("remove must be 1 or 0.")
         resource = await self.hub.stop(user, name, remove=remove in ("1", "true"))
-        self.finish_json(self.public(resource), status=202)
+        self.finish_json(resource, status=202)
 
 
 class HubProgressHandler(SaturnPanelHandler):
@@ -255,7 +247,7 @@ class SaturnWorkspaceHandler(SaturnPanelHandler):
     async def post(self, resource_id: str, action: str) -> None:
         check_saturn_id(resource_id)
         resource = await self.saturn.workspace_action(resource_id, action)
-        self.finish_json(self.public(resource), status=202)
+        self.finish_json(resource, status=202)
 
 
 class SaturnRecipesHandler(SaturnPanelHandler):
@@ -273,7 +265,7 @@ class SaturnRecipesHandler(SaturnPanelHandler):
         recipe = check_recipe(body["recipe"])
         user = check_saturn_user(body["user"]) if body.get("user") is not None else None
         created = await self.saturn.create_from_recipe(recipe, user)
-        self.finish_json(self.public(created), status=201)
+        self.finish_json(created, status=201)
 
 
 class SaturnJobStartHandler(SaturnPanelHandler):
@@ -284,7 +276,7 @@ class SaturnJobStartHandler(SaturnPanelHandler):
     async def post(self, resource_id: str) -> None:
         check_saturn_id(resource_id)
         resource = await self.saturn.start_job(resource_id)
-        self.finish_json(self.public(resource), status=202)
+        self.finish_json(resource, status=202)
 
 
 class SaturnJobRunsHandler(SaturnPanelHandler):
@@ -318,7 +310,7 @@ class SaturnRunStopHandler(SaturnPanelHandler):
         check_saturn_id(resource_id)
         check_run_name(run)
         resource = await self.saturn.stop_run(resource_id, run)
-        self.finish_json(self.public(resource), status=202)
+        self.finish_json(resource, status=202)
 
 
 class NotebookJobHandler(SaturnPanelHandler):
@@ -337,7 +329,7 @@ class NotebookJobHandler(SaturnPanelHandler):
                     " (the 'git' source in the panel's settings)."
                 )
         resource = await self.saturn.run_notebook(request.recipe(content))
-        self.finish_json(self.public(resource), status=202)
+        self.finish_json(resource, status=202)
 
     async def _notebook(self, path: str) -> dict[str, Any]:
         try:

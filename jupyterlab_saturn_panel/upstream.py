@@ -3,6 +3,10 @@
 It owns the one error-mapping rule of the package (jupyterlab-git's ``handle_git_error`` idea):
 connection failures become 503, time-outs 504, upstream errors keep their status class with the
 upstream's own message (tokens removed), and a body that is not JSON becomes a 502 that says so.
+Each error says what happened in a sentence (``message``), which setting fixes it (``hint``:
+the URL setting for an unreachable service, a redirect or an answer that is not its API; the
+token setting for a refused token) and, apart, the URL tried and the upstream's own words
+(``detail``), so no internal address is the headline and no setting is blamed wrongly.
 """
 
 from __future__ import annotations
@@ -12,11 +16,11 @@ import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse
 
-from .errors import PanelError, Unavailable, UpstreamError, UpstreamTimeout, scrub
+from .errors import Forbidden, PanelError, Unavailable, UpstreamError, UpstreamTimeout, scrub
 
 
 @dataclass
@@ -54,12 +58,17 @@ class UpstreamClient:
         *,
         service: str,
         request_timeout: float,
+        url_setting: str,
+        token_setting: str,
         auth_scheme: str = "token",
         extra_secrets: tuple[str, ...] = (),
     ) -> None:
         self.base_url = base_url.rstrip("/") + "/"
         self._token = token
         self.service = service
+        #: The settings that fix a wrong address or a refused token, as the README names them.
+        self.url_setting = url_setting
+        self.token_setting = token_setting
         self.request_timeout = request_timeout
         self._auth_scheme = auth_scheme
         self._secrets = tuple(s for s in (token, *extra_secrets) if s)
@@ -108,6 +117,7 @@ class UpstreamClient:
         token: str | None = None,
         timeout: float | None = None,
         absolute_url: str | None = None,
+        redirect_ok: bool = False,
     ) -> UpstreamResponse:
         """Send one request and return the parsed answer, whatever its status.
 
@@ -138,21 +148,67 @@ class UpstreamClient:
         except (OSError, ssl.SSLError, HTTPClientError) as exc:
             # raise_error=False still raises for time-outs and transport failures
             raise self.unreachable(exc) from None
-        return self._parse(response)
+        return self._parse(response, redirect_ok=redirect_ok)
 
     def unreachable(self, exc: BaseException) -> PanelError:
         """Map a transport failure to the contract's 503 or 504."""
-        text = str(exc) or type(exc).__name__
-        if isinstance(exc, HTTPClientError) and exc.code == 599 and "Timeout" in text:
-            return UpstreamTimeout(f"{self.service} did not answer in time ({self.scrub(text)}).")
-        if isinstance(exc, TimeoutError):
-            return UpstreamTimeout(f"{self.service} did not answer in time.")
-        host = urlsplit(self.base_url).netloc
-        return Unavailable(f"{self.service} at {host} cannot be reached: {self.scrub(text)}")
+        text = self.scrub(str(exc) or type(exc).__name__)
+        detail = f"{self.base_url}: {text}"
+        if (isinstance(exc, HTTPClientError) and exc.code == 599 and "Timeout" in text) or isinstance(
+            exc, TimeoutError
+        ):
+            return UpstreamTimeout(
+                f"{self.service} did not answer in time.",
+                hint=f"It may be overloaded or hung; the panel waits {self.request_timeout:g} s"
+                " (c.SaturnPanel.request_timeout).",
+                detail=detail,
+            )
+        if isinstance(exc, ssl.SSLError) or "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+            return Unavailable(
+                f"{self.service} cannot be reached securely: its TLS certificate was not accepted.",
+                hint=f"Check {self.url_setting} (https:// for a server with a trusted certificate).",
+                detail=detail,
+            )
+        return Unavailable(
+            f"{self.service} cannot be reached.",
+            hint=f"Check that it runs and that {self.url_setting} is its address.",
+            detail=detail,
+        )
 
-    def _parse(self, response: HTTPResponse) -> UpstreamResponse:
+    def token_rejected(self, response: UpstreamResponse, action: str | None = None) -> PanelError:
+        """The configured token was refused (wrong, expired or revoked): name the token setting."""
+        doing = f", so it cannot {action}" if action else ""
+        return Forbidden(
+            f"{self.service} rejected the configured token{doing}: it is wrong, expired or revoked.",
+            hint=f"Set {self.token_setting} to a valid token.",
+            detail=f"{self.service} answered HTTP {response.status}: {response.message}",
+        )
+
+    def not_the_api(self, response: UpstreamResponse, action: str, what: str) -> PanelError:
+        """An answer that is not the upstream's API (a redirect, HTML, a 404 for its own root):
+        the URL setting is wrong, not the token."""
+        return UpstreamError(
+            f"{self.service} answered {what} when asked to {action}: the configured address is"
+            f" probably not its API.",
+            hint=f"Check {self.url_setting}.",
+            detail=f"{self.base_url} answered HTTP {response.status}",
+        )
+
+    def _parse(self, response: HTTPResponse, *, redirect_ok: bool = False) -> UpstreamResponse:
         if response.code == 599:
             raise self.unreachable(response.error or OSError("connection failed"))
+        if 300 <= response.code < 400 and redirect_ok:
+            return UpstreamResponse(response.code, None, response.headers)
+        if 300 <= response.code < 400:
+            # An API never redirects: a redirect means a wrong base URL (or http for https).
+            location = self.scrub(response.headers.get("Location", "") or "")
+            raise UpstreamError(
+                f"{self.service} answered with a redirect: the configured address is probably not"
+                " its API (or needs https://).",
+                hint=f"Check {self.url_setting}.",
+                detail=f"{self.base_url} answered HTTP {response.code}"
+                + (f", redirecting to {location}" if location else ""),
+            )
         raw = response.body or b""
         body: Any = None
         if raw.strip():
@@ -163,7 +219,10 @@ class UpstreamClient:
                 if response.code < 400 or "json" in content_type:
                     raise UpstreamError(
                         f"{self.service} answered HTTP {response.code} with a body that is not JSON"
-                        f" ({content_type or 'no content type'})."
+                        f" ({content_type or 'no content type'}): the configured address is"
+                        " probably not its API.",
+                        hint=f"Check {self.url_setting}.",
+                        detail=f"{self.base_url}: {self.scrub(raw[:120].decode('utf-8', 'replace'))}",
                     ) from None
                 body = {"message": self.scrub(raw[:200].decode("utf-8", "replace").strip())}
         if isinstance(body, dict) and isinstance(body.get("message"), str):

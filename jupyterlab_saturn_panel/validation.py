@@ -36,9 +36,18 @@ def server_name_problem(name: str) -> str | None:
 
 
 def check_server_name(name: str) -> str:
-    """Return ``name`` if it is the default server ("") or a valid named-server name, else 400."""
-    if name == "":
-        return name
+    """Return ``name`` if it can name a server in a hub path ("" is the default server), else 400.
+
+    Only what cannot be one path segment is refused here: a hub keeps servers named under older
+    rules, and acting on those must work. New names get ``check_new_server_name``.
+    """
+    if name in (".", "..") or "/" in name or len(name) > 255 or _CONTROL.search(name):
+        raise BadRequest(f"Invalid server name {name!r}: it cannot be part of a URL path.")
+    return name
+
+
+def check_new_server_name(name: str) -> str:
+    """Return ``name`` if JupyterHub 6 accepts it for a new named server, else 400."""
     problem = server_name_problem(name)
     if problem:
         raise BadRequest(f"Invalid server name {name!r}: {problem}.")

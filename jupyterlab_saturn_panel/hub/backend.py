@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,22 +25,21 @@ from ..errors import (
     PanelError,
     Unavailable,
     UpstreamBusy,
+    UpstreamError,
     UpstreamTimeout,
 )
 from ..resources import Resource, hub_key, is_active
 from .client import HubClient, StartOutcome
 from .mapping import public_link, server_actions, server_models, server_resource, server_status
-from .scopes import RECOMMENDED_SERVER_TOKEN_SCOPES, HubScopes
+from .scopes import SCOPES_HINT, HubScopes
+from ..validation import check_new_server_name
+
+#: How long a stop we asked for outranks a hub model that still says running or pending.
+STOP_MEMORY = 30.0
 
 NOT_CONFIGURED_HINT = (
     "Set c.SaturnPanel.hub_api_url and c.SaturnPanel.hub_api_token. Inside a JupyterHub"
     " single-user server they default to $JUPYTERHUB_API_URL and $JUPYTERHUB_API_TOKEN."
-)
-SCOPES_HINT = (
-    "Grant the scopes to this server's token in jupyterhub_config.py: "
-    f"c.Spawner.server_token_scopes = {RECOMMENDED_SERVER_TOKEN_SCOPES!r} "
-    "(each user's token gets the subset its owner holds), or use a service token with a role "
-    "that has them."
 )
 
 
@@ -77,10 +77,14 @@ class HubBackend:
         self.configured = client is not None
         self.identity: dict[str, Any] | None = None
         self.scopes = HubScopes(())
-        # Per server key: the latest progress event while it starts, and a sticky error after a
-        # failed start (the hub itself then just reports the server stopped).
+        # Per server key: the latest progress event while it starts, a sticky error after a
+        # failed start (the hub itself then just reports the server stopped), and when we asked
+        # for a stop: until the hub reports it stopped, the server is "stopping" whatever the
+        # hub's model or the cancelled start's progress stream say (JupyterHub 6.1.1 ends that
+        # stream with ready: true, and its model says ready for a moment after the stop).
         self._progress: dict[str, dict[str, Any]] = {}
         self._errors: dict[str, str] = {}
+        self._stop_asked: dict[str, float] = {}
         self._following: dict[str, asyncio.Task[None]] = {}
         self._background: set[asyncio.Future[Any]] = set()
 
@@ -200,8 +204,12 @@ class HubBackend:
         """Map a server model, first updating what the backend remembers of its start."""
         key = hub_key(user, name)
         status = server_status(model)
-        if is_active(status):
-            self._errors.pop(key, None)  # a new start (or stop) makes an old failure history
+        asked = self._stop_asked.get(key)
+        if asked is not None and (status == "stopped" or time.monotonic() - asked > STOP_MEMORY):
+            del self._stop_asked[key]  # the hub has caught up with the stop (or lost it)
+            asked = None
+        if is_active(status) and asked is None:
+            self._errors.pop(key, None)  # a new start makes an old failure history
         if status != "pending":
             self._progress.pop(key, None)
         return server_resource(
@@ -212,11 +220,12 @@ class HubBackend:
             scopes=self.scopes,
             progress=self._progress.get(key),
             failure=self._errors.get(key),
+            stopping=asked is not None,
         )
 
-    async def reread_user(self, user: str) -> None:
-        """Re-read one user's servers after an action and put them in the state at once."""
-        model = await self.require_client().get_user(user)
+    async def reread_user(self, user: str, *, doing: str | None = None) -> None:
+        """Re-read one user's servers for an action and put them in the state at once."""
+        model = await self.require_client().get_user(user, doing=doing)
         fresh = self._user_resources(model)
         keys = {r["key"] for r in fresh}
         for key, resource in list(self.engine.resources.items()):
@@ -247,19 +256,28 @@ class HubBackend:
             if isinstance(event, dict):
                 self._on_progress_event(user, name, event)
 
+        outcome = "ended"
         try:
             await self.require_client().follow_progress(user, name, on_line, timeout=self.settings.spawn_timeout)
         except PanelError as exc:
+            outcome = exc.message
             self.engine.log.info("Progress of %s ended: %s", key, exc.message)
         finally:
             self._following.pop(key, None)
-            self.engine.poke("hub")
+        if key in self._progress and key not in self._stop_asked:
+            # The stream ended with neither "ready" nor "failed" (a hub restarted mid-spawn, a
+            # cut connection): if the next read says stopped, say the start was lost.
+            self._errors[key] = (
+                "The start did not finish: JupyterHub stopped reporting it (it may have"
+                f" restarted; {outcome}). Start it again."
+            )
+        self.engine.poke("hub")
 
     def _on_progress_event(self, user: str, name: str, event: dict[str, Any]) -> None:
         key = hub_key(user, name)
         current = self._current(user, name)
-        if current is None:
-            return
+        if current is None or key in self._stop_asked:
+            return  # events of a start we have since asked to stop tell nothing new
         updated = dict(current)
         if event.get("failed"):
             message = str(event.get("message") or "Spawn failed")
@@ -296,7 +314,7 @@ class HubBackend:
 
     # -- actions -------------------------------------------------------------------------------
     async def _settle(self, call: asyncio.Future[Any]) -> tuple[bool, Any]:
-        """Wait briefly for the hub's answer; None when it is still working (spawning/stopping).
+        """Wait briefly for the hub's answer, which does not come while it spawns or stops.
 
         The hub answers a start only after ``slow_spawn_timeout`` (10 s by default); the contract
         answers at once, and bad input is refused by the hub straight away, so a short wait tells
@@ -322,9 +340,18 @@ class HubBackend:
         self.require("start:servers", user, name, "start")
         key = hub_key(user, name)
         current = self._current(user, name)
+        if current is None and name:
+            # JupyterHub 6's naming rules are for new servers only: a server created under older
+            # rules ("My Server", "Dev_Box") is started by the name the hub lists it under.
+            await self.reread_user(user, doing=f"start {user}/{name}")
+            current = self._current(user, name)
+            if current is None:
+                check_new_server_name(name)
         if current and current["status"] == "stopping":
             raise Conflict(f"{user}/{name or '(default)'} is stopping; start it once it has stopped.")
         self._errors.pop(key, None)
+        self._stop_asked.pop(key, None)
+        label = f"{user}/{name or '(default)'}"
         call: asyncio.Future[StartOutcome] = asyncio.ensure_future(
             self.require_client().start_server(user, name, user_options=user_options, display_name=display_name)
         )
@@ -333,16 +360,26 @@ class HubBackend:
         try:
             await self._settle(call)
         except PanelError as exc:
-            if isinstance(exc, Forbidden):
+            if isinstance(exc, Forbidden) and exc.hint is None:
                 exc.hint = SCOPES_HINT
             failure = exc
-        await self.reread_user(user)
+        await self.reread_user(user, doing=f"start {label}")
         resource = self._current(user, name)
         if failure is not None:
             # A hub may answer 5xx (or time out) while the spawn goes on (build-notes.md): trust
             # the server model we just re-read over the error.
             if resource and resource["status"] in ("pending", "running"):
+                if resource["status"] == "pending":
+                    self._follow(user, name)
                 return resource
+            if failure.status >= 500:
+                # The spawn failed at once and the POST's answer is the hub's own 500: the
+                # spawner's words are in the progress stream of the failed server.
+                spawner = await self._failed_spawn_message(user, name)
+                if spawner:
+                    self._errors[key] = spawner
+                    await self.reread_user(user, doing=f"start {label}")
+                    raise UpstreamError(f"JupyterHub could not start {label}: {spawner}", detail=failure.message)
             raise failure
         if resource is None:
             raise NotFound(f"JupyterHub has no server {user}/{name}.")
@@ -357,17 +394,24 @@ class HubBackend:
         await self.identify()
         self.require("delete:servers", user, name, "stop or delete")
         key = hub_key(user, name)
+        label = f"{user}/{name or '(default)'}"
         self._errors.pop(key, None)
         before = self._current(user, name)
+        self._stop_asked[key] = time.monotonic()
+        self._progress.pop(key, None)
         call = asyncio.ensure_future(self.require_client().stop_server(user, name, remove=remove))
         call.add_done_callback(lambda f: self._late(f, user, name, "stop"))
         try:
             await self._settle(call)
         except NotFound:
+            self._stop_asked.pop(key, None)
             if remove or name != "":
                 raise
             # a default server that never existed is stopped already
-        await self.reread_user(user)
+        except PanelError:
+            self._stop_asked.pop(key, None)
+            raise
+        await self.reread_user(user, doing=f"stop {label}")
         resource = self._current(user, name)
         if resource is None:  # removed: answer with what it was, now gone
             base = before or server_resource(
@@ -392,9 +436,35 @@ class HubBackend:
             # The hub refused the start itself (4xx): remember why. A 5xx or a time-out may hide a
             # spawn that goes on; the next read of the server model tells.
             refused = isinstance(exc, PanelError) and (exc.status < 500 or isinstance(exc, UpstreamBusy))
-            if action == "start" and refused:
-                self._errors[hub_key(user, name)] = f"Start failed: {text}"
+            key = hub_key(user, name)
+            if action == "start" and refused and key not in self._stop_asked:
+                self._errors[key] = f"Start failed: {text}"
+            if action == "stop":
+                self._stop_asked.pop(key, None)  # the stop was refused: the hub's model rules again
         self.engine.poke("hub")
+
+    async def _failed_spawn_message(self, user: str, name: str) -> str | None:
+        """The spawner's own message of a start that failed, from the hub's progress stream (the
+        hub answers a stopped server's progress with one ``failed`` event, then ends it)."""
+        found: list[str] = []
+
+        def on_line(line: str) -> None:
+            if not line.startswith("data:"):
+                return
+            try:
+                event = json.loads(line[5:].strip())
+            except ValueError:
+                return
+            if isinstance(event, dict) and event.get("failed") and event.get("message"):
+                found.append(str(event["message"]))
+
+        try:
+            await self.require_client().follow_progress(
+                user, name, on_line, timeout=self.settings.accept_wait + 5.0
+            )
+        except PanelError:
+            return None
+        return found[0] if found else None
 
     async def close(self) -> None:
         for task in list(self._following.values()) + list(self._background):

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from ..errors import BadRequest, Conflict, Forbidden, NotFound, PanelError, UpstreamBusy, UpstreamError
 from ..upstream import UpstreamClient, UpstreamResponse
+from .scopes import SCOPES_HINT
 
 PAGINATION_ACCEPT = "application/jupyterhub-pagination+json"
 PAGE_LIMIT = 200  # the hub's api_page_max_limit default
@@ -32,16 +33,33 @@ class HubClient(UpstreamClient):
     """A JupyterHub API client authenticated with ``c.SaturnPanel.hub_api_token``."""
 
     def __init__(self, api_url: str, token: str, *, request_timeout: float) -> None:
-        super().__init__(api_url, token, service="JupyterHub", request_timeout=request_timeout)
+        super().__init__(
+            api_url,
+            token,
+            service="JupyterHub",
+            request_timeout=request_timeout,
+            url_setting="c.SaturnPanel.hub_api_url (or JUPYTERHUB_API_URL)",
+            token_setting="c.SaturnPanel.hub_api_token (or JUPYTERHUB_API_TOKEN)",
+        )
+
+    @staticmethod
+    def refuses_the_token(response: UpstreamResponse) -> bool:
+        """The hub does not know the token (wrong, expired, revoked): 401, or its 403 "Missing or
+        invalid credentials". A token it knows but that lacks a scope gets a 403 naming scopes."""
+        return response.status == 401 or (
+            response.status == 403 and "credentials" in response.message.lower()
+        )
 
     def error(self, response: UpstreamResponse, action: str) -> PanelError:
         """Map a hub error answer to the contract's status, keeping the hub's message."""
         detail = response.message
         text = f"JupyterHub refused to {action}: {detail}"
+        if self.refuses_the_token(response):
+            return self.token_rejected(response, action)
         if response.status == 400:
             return BadRequest(text)
         if response.status in (401, 403):
-            return Forbidden(text)
+            return Forbidden(text, hint=SCOPES_HINT if "scope" in detail else None)
         if response.status == 404:
             return NotFound(f"JupyterHub has no such user or server ({action}): {detail}")
         if response.status == 409:
@@ -51,13 +69,11 @@ class HubClient(UpstreamClient):
     async def whoami(self) -> dict[str, Any]:
         """The token's own model with its expanded ``scopes`` (``GET /user``)."""
         response = await self.request("GET", "user")
+        if response.status in (401, 403):
+            raise self.token_rejected(response)
+        if response.status == 404:
+            raise self.not_the_api(response, "identify the token", "GET /user with 404 Not Found")
         if response.status != 200 or not isinstance(response.body, dict):
-            if response.status in (401, 403):
-                raise Forbidden(
-                    "JupyterHub rejected the configured token (HTTP "
-                    f"{response.status}): {response.message}",
-                    hint="Check c.SaturnPanel.hub_api_token (or JUPYTERHUB_API_TOKEN).",
-                )
             raise self.error(response, "identify the token")
         return response.body
 
@@ -85,13 +101,14 @@ class HubClient(UpstreamClient):
                 return users
             offset = int(following.get("offset", offset + PAGE_LIMIT))
 
-    async def get_user(self, user: str) -> dict[str, Any]:
-        """One user's model with all their servers, stopped ones too."""
+    async def get_user(self, user: str, *, doing: str | None = None) -> dict[str, Any]:
+        """One user's model with all their servers, stopped ones too. ``doing`` names the action
+        the read is part of, for its error ("start alice/dev" rather than "read user alice")."""
         response = await self.request(
             "GET", f"users/{quote(user, safe='')}", params={"include_stopped_servers": "1"}
         )
         if response.status != 200 or not isinstance(response.body, dict):
-            raise self.error(response, f"read user {user}")
+            raise self.error(response, doing or f"read user {user}")
         return response.body
 
     async def start_server(
@@ -114,6 +131,8 @@ class HubClient(UpstreamClient):
         message = response.message
         if response.status == 400 and "already running" in message:
             return "running"  # starting something running is a success
+        if response.status == 400 and ("pending spawn" in message or "pending check" in message):
+            return "spawning"  # a start is already under way: this one joins it
         if response.status == 400 and "pending stop" in message:
             raise Conflict(f"{label} is stopping; start it once it has stopped.")
         if response.status == 429:

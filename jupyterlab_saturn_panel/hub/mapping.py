@@ -65,14 +65,18 @@ def server_resource(
     scopes: HubScopes,
     progress: dict[str, Any] | None = None,
     failure: str | None = None,
+    stopping: bool = False,
 ) -> Resource:
     """The Resource of one hub server model (``None``: a default server never started).
 
     ``progress`` is the latest progress event of a start (used while the hub says pending);
-    ``failure`` the message of a failed start (shown while the hub says stopped).
+    ``failure`` the message of a failed start (shown while the hub says stopped); ``stopping``
+    that a stop was asked and the hub has not reported the server stopped yet.
     """
     model = model or {}
     status = server_status(model)
+    if stopping and status in ("running", "pending"):
+        status = "stopping"
     message: str | None = None
     percent: int | None = None
     if status == "stopped" and failure is not None:

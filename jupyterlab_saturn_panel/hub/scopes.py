@@ -64,3 +64,12 @@ class HubScopes:
         """The scopes a token lacks to list, start and stop ``user``'s own servers."""
         needed = ["read:servers", "start:servers", "delete:servers"]
         return [scope for scope in needed if not self.allows(scope, user=user)]
+
+
+#: How to grant what a token lacks, for every "missing scope" message.
+SCOPES_HINT = (
+    "Grant the scopes to this server's token in jupyterhub_config.py: "
+    f"c.Spawner.server_token_scopes = {RECOMMENDED_SERVER_TOKEN_SCOPES!r} "
+    "(each user's token gets the subset its owner holds), or use a service token with a role "
+    "that has them."
+)

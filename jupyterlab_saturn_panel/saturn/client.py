@@ -26,6 +26,8 @@ class SaturnClient(UpstreamClient):
             token,
             service="Saturn Cloud",
             request_timeout=request_timeout,
+            url_setting="c.SaturnPanel.saturn_url (or SATURN_BASE_URL)",
+            token_setting="c.SaturnPanel.saturn_token (or SATURN_TOKEN)",
             extra_secrets=(admin_token,) if admin_token else (),
         )
         self.admin_token = admin_token
@@ -34,10 +36,7 @@ class SaturnClient(UpstreamClient):
         """Map a Saturn error answer to the contract's status, keeping Saturn's message."""
         text = f"Saturn Cloud refused to {action}: {response.message}"
         if response.status == 401:
-            return Forbidden(
-                f"Saturn Cloud rejected the configured token ({response.message}).",
-                hint="Check c.SaturnPanel.saturn_token (or SATURN_TOKEN).",
-            )
+            return self.token_rejected(response, action)
         if response.status == 403:
             return Forbidden(text)
         if response.status == 404:
@@ -56,9 +55,20 @@ class SaturnClient(UpstreamClient):
 
     async def current_user(self, *, admin: bool = False) -> dict[str, Any]:
         """``GET /api/user`` for the user token (or the admin token)."""
-        body = await self._json(
-            "GET", "api/user", "identify the token", token=self.admin_token if admin else None
-        )
+        response = await self.request("GET", "api/user", token=self.admin_token if admin else None)
+        if response.status in (401, 403):
+            if admin:
+                raise Forbidden(
+                    "Saturn Cloud rejected the admin token: it is wrong, expired or revoked.",
+                    hint="Set c.SaturnPanel.saturn_admin_token to a valid admin token, or leave it empty.",
+                    detail=f"Saturn Cloud answered HTTP {response.status}: {response.message}",
+                )
+            raise self.token_rejected(response)
+        if response.status == 404:
+            raise self.not_the_api(response, "identify the token", "GET /api/user with 404 Not Found")
+        if response.status != 200:
+            raise self.error(response, "identify the token")
+        body = response.body
         if not isinstance(body, dict) or "username" not in body:
             raise UpstreamError("Saturn Cloud answered GET /api/user with an unexpected shape.")
         return body
@@ -161,7 +171,8 @@ class SaturnClient(UpstreamClient):
         ours, theirs = urlsplit(self.base_url), urlsplit(url)
         if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc):
             raise UpstreamError("Saturn Cloud's login link points at another host; it was not followed.")
-        visit = await self.request("GET", "", absolute_url=url, token="")
+        # A login link answers with its session cookie and a redirect into the app.
+        visit = await self.request("GET", "", absolute_url=url, token="", redirect_ok=True)
         if visit.status >= 400:
             raise self.error(visit, f"log in as {username}")
         cookies = SimpleCookie()
