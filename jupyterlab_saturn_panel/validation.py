@@ -117,16 +117,38 @@ def check_saturn_user(user: Any) -> str:
     return user
 
 
+#: The server blocks of a recipe in the older flat format (reference/saturn-api.md section 6b).
+LEGACY_BLOCKS = ("jupyter_server", "rstudio_server", "job", "deployment")
+
+
+def is_legacy_recipe(recipe: dict[str, Any]) -> bool:
+    """True for a recipe in the flat 2022.08.01 format (Saturn's recipe repository's examples)."""
+    return "spec" not in recipe and "type" not in recipe and any(b in recipe for b in LEGACY_BLOCKS)
+
+
+def check_legacy_recipe(recipe: dict[str, Any]) -> dict[str, Any]:
+    """A flat-format recipe checked for shape only: what else it may hold is Saturn's to decide
+    (its clone endpoint takes this format, and its refusal is passed on)."""
+    name = recipe.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise BadRequest("recipe.name is required: the name of the resource to create.")
+    blocks = [b for b in LEGACY_BLOCKS if b in recipe]
+    if len(blocks) != 1 or not isinstance(recipe[blocks[0]], dict):
+        raise BadRequest(
+            "A recipe in the 2022.08.01 format has exactly one of jupyter_server, rstudio_server,"
+            " job or deployment, as an object."
+        )
+    return recipe
+
+
 def check_recipe(recipe: Any) -> dict[str, Any]:
-    """A Saturn Cloud recipe in the current format (``{schema_version, type, spec}``), else a 400
-    that names the missing or wrong field."""
+    """A Saturn Cloud recipe: the current format (``{schema_version, type, spec}``) checked field
+    by field, else a 400 that names the missing or wrong field; the older flat format (2022.08.01)
+    checked for shape only."""
     if not isinstance(recipe, dict):
         raise BadRequest("recipe must be a JSON object.")
-    if "jupyter_server" in recipe or "rstudio_server" in recipe or ("job" in recipe and "spec" not in recipe):
-        raise BadRequest(
-            "recipe is in the legacy 2022 format; use {\"schema_version\", \"type\", \"spec\"}"
-            " (reference: Saturn Cloud recipes, schema 2025.10.01)."
-        )
+    if is_legacy_recipe(recipe):
+        return check_legacy_recipe(recipe)
     kind = recipe.get("type")
     if kind is None:
         raise BadRequest("recipe.type is required (workspace, job or deployment).")

@@ -155,7 +155,8 @@ async def test_create_from_recipe_and_every_bad_recipe(jp_fetch: Any, open_event
         "recipe.type": {"spec": RECIPE["spec"]},
         "workspace, job or deployment": {**RECIPE, "type": "cluster"},
         "recipe.spec is required": {"type": "workspace"},
-        "legacy": {"name": "demo", "image": {}, "jupyter_server": {"instance_type": "large"}},
+        "exactly one of jupyter_server": {"name": "two", "jupyter_server": {}, "job": {}},
+        "recipe.name is required": {"jupyter_server": {"instance_type": "large"}},
         "spec.name may only": {**RECIPE, "spec": {**RECIPE["spec"], "name": "no spaces"}},
         "spec.ide": {**RECIPE, "spec": {**RECIPE["spec"], "ide": "vscode"}},
         "must be a JSON object": [1, 2],
@@ -171,6 +172,36 @@ async def test_create_from_recipe_and_every_bad_recipe(jp_fetch: Any, open_event
         jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": RECIPE, "user": "Bad User"})), 400
     )
     assert "Invalid Saturn Cloud user" in payload["message"]
+
+
+# Saturn's recipe repository (seed 000) writes recipes in the older flat format.
+LEGACY_RECIPE = {
+    "name": "legacy-demo",
+    "image": {"owner": "saturncloud", "name": "saturn-python", "version": "2024.08.01"},
+    "jupyter_server": {"instance_type": "large"},
+    "schema_version": "2022.08.01",
+}
+
+
+async def test_older_format_recipes_are_created_and_saturns_refusal_is_passed_on(
+    jp_fetch: Any, simulator: Any
+) -> None:
+    mine = body(await jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": LEGACY_RECIPE})))
+    assert mine["kind"] == "workspace" and mine["name"] == "legacy-demo" and mine["owner"] == "alice"
+    assert mine["key"] == f"saturn/workspace/{mine['id']}"
+    bobs = {**LEGACY_RECIPE, "name": "legacy-for-bob"}
+    theirs = body(await jp_fetch(
+        "saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": bobs, "user": "bob"})
+    ))
+    assert theirs["owner"] == "bob"
+    listed = (await sim_api(simulator, "/api/workspaces?owner_name=main/bob"))["workspaces"]
+    assert theirs["id"] in {w["id"] for w in listed}
+    # What the recipe may hold is Saturn's to decide: its own words come back, with a 400.
+    refused = {**LEGACY_RECIPE, "name": "legacy-bad", "jupyter_server": {"instance_type": "no-such-size"}}
+    payload = await expect(
+        jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": refused})), 400
+    )
+    assert payload["message"].startswith("Saturn Cloud refused to create the resource:"), payload
 
 
 async def test_admin_creates_a_workspace_for_another_user(jp_fetch: Any, simulator: Any) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from ..engine import StatusEngine
 from ..errors import Forbidden, NotFound, PanelError, Unavailable, UpstreamError, UpstreamTimeout
 from ..resources import FINISHED_RUN_STATUSES, Resource, is_active
+from ..validation import is_legacy_recipe
 from .client import SaturnClient
 from .mapping import created_resource, job_resource, obj, sorted_runs, with_estimate, workspace_resource
 
@@ -242,7 +243,9 @@ class SaturnBackend:
                     "Creating a resource for another user needs a working c.SaturnPanel.saturn_admin_token."
                     + (f" ({self._admin_message})" if self._admin_message else "")
                 )
-            created = await client.clone_recipe_as(recipe, await client.token_for_user(user))
+            created = await client.clone_recipe(recipe, user_token=await client.token_for_user(user))
+        elif is_legacy_recipe(recipe):
+            created = await client.clone_recipe(recipe)  # the endpoint that takes the older format
         else:
             created = await client.create_recipe(recipe)
         self.engine.poke(self.name)

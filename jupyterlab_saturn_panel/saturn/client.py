@@ -189,9 +189,10 @@ class SaturnClient(UpstreamClient):
             raise UpstreamError("Saturn Cloud's token answer has no token.")
         return token
 
-    async def clone_recipe_as(self, recipe: dict[str, Any], user_token: str) -> dict[str, Any]:
-        """Seed 000's ``POST /api/resource_recipes/clone`` with another user's token."""
-        if user_token not in self._secrets:  # never let it reach a message
+    async def clone_recipe(self, recipe: dict[str, Any], *, user_token: str | None = None) -> dict[str, Any]:
+        """Seed 000's ``POST /api/resource_recipes/clone``: create a resource from a recipe in the
+        current or the older flat format, for the token's user (or another user's, by their token)."""
+        if user_token is not None and user_token not in self._secrets:  # never let it reach a message
             self._secrets = (*self._secrets, user_token)
         body = await self._json(
             "POST", "api/resource_recipes/clone", "create the resource", ok=(200, 201), body=recipe, token=user_token

@@ -157,8 +157,10 @@ def created_resource(created: dict[str, Any], recipe: dict[str, Any], owner: str
     the next read of that kind will give, so the browser can key its state on it at once.
     """
     state = obj(created.get("state"))
-    spec = obj(created.get("spec")) or obj(recipe.get("spec"))
+    spec = obj(created.get("spec")) or obj(recipe.get("spec")) or recipe  # older format: flat
     kind = str(created.get("type") or recipe.get("type") or "")
+    if not kind:  # older format: the server block says what it is
+        kind = "job" if "job" in recipe else "deployment" if "deployment" in recipe else "workspace"
     item = {
         "id": created.get("id") or state.get("id") or "",
         "name": spec.get("name") or "",
