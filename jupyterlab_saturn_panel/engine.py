@@ -11,10 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from .errors import PanelError
 from .resources import Resource
+
+
+def _iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 class Backend(Protocol):
@@ -53,6 +60,7 @@ class BackendRunner:
         self.backend = backend
         self.error: PanelError | None = None
         self.refreshed_at: float | None = None  # monotonic time of the last refresh attempt
+        self.good_at: float | None = None  # wall-clock time of the last refresh that worked
         self._inflight: asyncio.Future[None] | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -96,6 +104,7 @@ class BackendRunner:
             self.error = PanelError(f"Reading {self.backend.name} failed; see the server log.")
         else:
             self.error = None
+            self.good_at = time.time()
             self.engine.replace_backend(self.backend.name, resources)
         finally:
             self.refreshed_at = time.monotonic()
@@ -156,8 +165,27 @@ class StatusEngine:
         self.runners[name].poke()
 
     def config(self) -> dict[str, Any]:
-        """Every backend's ``config`` block."""
-        return {name: r.backend.describe(r.error) for name, r in self.runners.items()}
+        """Every backend's ``config`` block, with whether its resources are a last known state."""
+        return {name: self._block(runner) for name, runner in self.runners.items()}
+
+    @staticmethod
+    def _block(runner: BackendRunner) -> dict[str, Any]:
+        block = runner.backend.describe(runner.error)
+        error = runner.error
+        # When the last read failed, the resources the panel shows are what the last good read
+        # said: "stale" with its time, so the panel marks them and disables what needs upstream.
+        stale = error is not None and runner.good_at is not None
+        block["stale"] = stale
+        block["lastGoodRead"] = _iso(runner.good_at) if stale else None
+        block["detail"] = error.detail if error is not None else None
+        return block
+
+    async def refresh_now(self, names: list[str]) -> None:
+        """Refresh the named backends now (a user's Retry), each within its minimum interval."""
+        self.ensure_started()
+        runners = [self.runners[name] for name in names if self.runners[name].backend.configured]
+        if runners:
+            await asyncio.gather(*(r.refresh() for r in runners))
 
     # -- state ---------------------------------------------------------------------------------
     def snapshot(self) -> list[Resource]:

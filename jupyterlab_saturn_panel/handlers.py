@@ -110,6 +110,27 @@ class ConfigHandler(SaturnPanelHandler):
         self.finish_json(self.engine.config())
 
 
+class RefreshHandler(SaturnPanelHandler):
+    """``POST refresh``: read the backends again now (the panel's Retry); answers ``config``.
+
+    Body optional ``{"backend": "hub" | "saturn"}``; without it, every configured backend.
+    Saturn's minimum interval still holds: a Retry right after a read waits for it.
+    """
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_body()
+        unknown = set(body) - {"backend"}
+        if unknown:
+            raise BadRequest(f"Unknown field(s) in the body: {', '.join(sorted(unknown))}.")
+        backend = body.get("backend")
+        if backend is not None and (not isinstance(backend, str) or backend not in self.engine.runners):
+            raise BadRequest(f"backend must be one of {', '.join(sorted(self.engine.runners))}.")
+        await self.engine.refresh_now([backend] if backend else list(self.engine.runners))
+        self.finish_json(self.engine.config())
+
+
 class ResourcesHandler(SaturnPanelHandler):
     """``GET resources``: everything the panel shows."""
 
@@ -352,6 +373,7 @@ def route_table() -> list[tuple[str, type[SaturnPanelHandler]]]:
     return [
         (f"{NAMESPACE}/config", ConfigHandler),
         (f"{NAMESPACE}/resources", ResourcesHandler),
+        (f"{NAMESPACE}/refresh", RefreshHandler),
         (f"{NAMESPACE}/events", EventsHandler),
         (f"{NAMESPACE}/hub/servers/{user}/{name}/progress", HubProgressHandler),
         (f"{NAMESPACE}/hub/servers/{user}/{name}", HubServerHandler),

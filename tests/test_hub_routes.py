@@ -252,7 +252,7 @@ async def test_every_route_needs_a_logged_in_user(jp_fetch: Any, jp_http_port: i
     client = AsyncHTTPClient()
     base = f"http://localhost:{jp_http_port}{jp_base_url}saturn-panel/"
     for method, path in [
-        ("GET", "config"), ("GET", "resources"), ("GET", "events"),
+        ("GET", "config"), ("GET", "resources"), ("GET", "events"), ("POST", "refresh"),
         ("POST", "hub/servers/alice/dev"), ("DELETE", "hub/servers/alice/dev"),
         ("GET", "hub/servers/alice/dev/progress"), ("POST", "saturn/recipes"),
         ("POST", f"saturn/workspaces/{'a' * 32}/start"), ("POST", "saturn/notebook-jobs"),
