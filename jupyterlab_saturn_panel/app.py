@@ -11,11 +11,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Float, Unicode, default, validate
+from traitlets import Dict, Float, List, TraitError, Unicode, Union, default, validate
 
 from .engine import StatusEngine
 from .hub.backend import HubBackend, HubSettings
 from .hub.client import HubClient
+from .hub.spawn_options import SpawnOptionsError, parse_spawn_options
 from .saturn.backend import SaturnBackend, SaturnSettings
 from .saturn.client import SaturnClient
 
@@ -62,6 +63,15 @@ class SaturnPanel(ExtensionApp):
     request_timeout = Float(20.0, help="Seconds to wait for an upstream answer.").tag(config=True)
     spawn_timeout = Float(
         900.0, help="Seconds to follow a hub server's progress stream before giving up."
+    ).tag(config=True)
+    hub_spawn_options = Union(
+        [List(), Dict()],
+        default_value=None,
+        allow_none=True,
+        help="The choices a hub server starts with, for 'Start with options...': a KubeSpawner"
+        " profile_list (display_name, description, slug, default, profile_options with choices;"
+        " started with user_options profile and profile-option-{name}), or a JSON Schema of an"
+        " object whose form data is the user_options. Default: none (the hub's own start page).",
     ).tag(config=True)
     accept_wait = Float(
         2.0,
@@ -111,6 +121,14 @@ class SaturnPanel(ExtensionApp):
         # Server paths from the hub already carry the hub's base URL (/prefix/user/alice/dev/).
         return f"{parts.scheme}://{parts.netloc}"
 
+    @validate("hub_spawn_options")
+    def _check_spawn_options(self, proposal: dict[str, Any]) -> Any:
+        try:
+            parse_spawn_options(proposal["value"])
+        except SpawnOptionsError as exc:
+            raise TraitError(str(exc)) from None
+        return proposal["value"]
+
     @validate("hub_poll_interval", "hub_stopping_poll_interval", "request_timeout", "saturn_min_poll_interval")
     def _check_positive(self, proposal: dict[str, Any]) -> float:
         value = float(proposal["value"])
@@ -135,6 +153,8 @@ class SaturnPanel(ExtensionApp):
                 stopping_poll_interval=self.hub_stopping_poll_interval,
                 accept_wait=self.accept_wait,
                 spawn_timeout=self.spawn_timeout,
+                hub_prefix=_hub_prefix(self.hub_api_url),
+                spawn_options=parse_spawn_options(self.hub_spawn_options),
             ),
             self.engine,
         )
@@ -174,3 +194,12 @@ class SaturnPanel(ExtensionApp):
     async def stop_extension(self) -> None:
         """Close upstream streams and connections when the server stops."""
         await self.engine.close()
+
+
+def _hub_prefix(api_url: str) -> str:
+    """The path of the hub's own pages from its API URL: ``.../hub/api`` gives ``/hub/``."""
+    path = urlsplit(api_url).path.rstrip("/")
+    if path.endswith("/api"):
+        path = path[: -len("/api")]
+    return (path or "/hub") + "/"
+

@@ -32,6 +32,7 @@ from ..resources import Resource, hub_key, is_active
 from .client import HubClient, StartOutcome
 from .mapping import public_link, server_actions, server_models, server_resource, server_status
 from .scopes import SCOPES_HINT, HubScopes
+from .spawn_options import SpawnOptions
 from ..validation import check_new_server_name
 
 #: How long a stop we asked for outranks a hub model that still says running or pending.
@@ -62,6 +63,9 @@ class HubSettings:
     stopping_poll_interval: float
     accept_wait: float
     spawn_timeout: float
+    #: The hub's own pages, e.g. "/hub/" (from the API URL's path), for the spawn-page link.
+    hub_prefix: str = "/hub/"
+    spawn_options: SpawnOptions | None = None
 
 
 class HubBackend:
@@ -151,6 +155,7 @@ class HubBackend:
             "user": self.own_user if identity else None,
             "kind": identity.get("kind"),
             "publicUrl": self.settings.public_url or None,
+            "spawnOptions": self.settings.spawn_options.describe() if self.settings.spawn_options else None,
             "abilities": {
                 "listAllUsers": self.can_list_all,
                 "start": self.scopes.allows_any("start:servers"),
@@ -217,6 +222,8 @@ class HubBackend:
             name,
             model,
             public_url=self.settings.public_url,
+            hub_prefix=self.settings.hub_prefix,
+            spawn_options=self.settings.spawn_options,
             scopes=self.scopes,
             progress=self._progress.get(key),
             failure=self._errors.get(key),
@@ -415,7 +422,13 @@ class HubBackend:
         resource = self._current(user, name)
         if resource is None:  # removed: answer with what it was, now gone
             base = before or server_resource(
-                user, name, None, public_url=self.settings.public_url, scopes=self.scopes
+                user,
+                name,
+                None,
+                public_url=self.settings.public_url,
+                hub_prefix=self.settings.hub_prefix,
+                spawn_options=self.settings.spawn_options,
+                scopes=self.scopes,
             )
             return {**base, "status": "stopped", "progress": None, "url": None, "actions": []}
         if resource["status"] == "stopping":

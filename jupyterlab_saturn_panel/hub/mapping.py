@@ -7,9 +7,11 @@ a failed start) and hands it in; everything here is computed from its arguments 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from ..resources import Resource, hub_key, new_resource
+from ..resources import Resource, hub_key, is_active, new_resource
 from .scopes import HubScopes
+from .spawn_options import SpawnOptions, started_with
 
 
 def server_models(user_model: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
@@ -42,6 +44,13 @@ def public_link(public_url: str, path: Any) -> str | None:
     return public_url.rstrip("/") + path if isinstance(path, str) else None
 
 
+def spawn_page(public_url: str, hub_prefix: str, user: str, name: str) -> str:
+    """The hub's start page of a server (``/hub/spawn/{user}[/{name}]``), on the hub's origin
+    when it is known, else as a path for the browser to resolve."""
+    path = f"{hub_prefix}spawn/{quote(user, safe='')}" + (f"/{quote(name, safe='')}" if name else "")
+    return public_url.rstrip("/") + path
+
+
 def server_actions(scopes: HubScopes, user: str, name: str, status: str, url: str | None) -> list[str]:
     """What the token may do to this server in this status."""
     actions = []
@@ -63,6 +72,8 @@ def server_resource(
     *,
     public_url: str,
     scopes: HubScopes,
+    hub_prefix: str = "/hub/",
+    spawn_options: SpawnOptions | None = None,
     progress: dict[str, Any] | None = None,
     failure: str | None = None,
     stopping: bool = False,
@@ -102,5 +113,13 @@ def server_resource(
         # The server's own activity: the user's would move with our own API polling.
         lastActivity=model.get("last_activity"),
         actions=server_actions(scopes, user, name, status, url),
-        details={"userOptions": model.get("user_options") or {}},
+        details={
+            "userOptions": model.get("user_options") or {},
+            # What it was started with, for its row: the profile's display name.
+            "startedWith": (
+                started_with(model.get("user_options"), spawn_options) if is_active(status) else None
+            ),
+            # The hub's own start page for this server, where a choice the panel cannot offer is made.
+            "spawnPage": spawn_page(public_url, hub_prefix, user, name),
+        },
     )
