@@ -46,10 +46,33 @@ class Backend(Protocol):
 
 
 class Subscription:
-    """One ``events`` stream: a queue of (event name, payload) pairs."""
+    """One ``events`` stream: a bounded queue of (event name, payload) pairs.
 
-    def __init__(self) -> None:
+    A tab that stops reading (a sleeping laptop, a stalled proxy) must not grow the server's
+    memory: past ``max_pending`` queued changes its queue is dropped for one ``resync`` marker,
+    and the stream sends a fresh snapshot in their place when the tab reads again.
+    """
+
+    def __init__(self, max_pending: int = 1000) -> None:
         self.queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self.max_pending = max_pending
+        self.resync = False
+
+    def offer(self, event: str, payload: Any) -> None:
+        """Queue a change, or note that the tab fell behind and needs a snapshot."""
+        if self.resync:
+            return  # the snapshot it will get includes this change
+        if self.queue.qsize() >= self.max_pending:
+            while not self.queue.empty():
+                self.queue.get_nowait()
+            self.resync = True
+            self.queue.put_nowait(("resync", None))
+            return
+        self.queue.put_nowait((event, payload))
+
+    def close(self) -> None:
+        """End the stream, however far behind it is."""
+        self.queue.put_nowait(("close", None))
 
 
 class BackendRunner:
@@ -234,10 +257,10 @@ class StatusEngine:
 
     def _publish(self, event: str, payload: Any) -> None:
         for subscription in self._subscriptions:
-            subscription.queue.put_nowait((event, payload))
+            subscription.offer(event, payload)
 
     async def close(self) -> None:
         for runner in self.runners.values():
             await runner.close()
         for subscription in list(self._subscriptions):
-            subscription.queue.put_nowait(("close", None))
+            subscription.close()

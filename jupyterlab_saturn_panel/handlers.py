@@ -36,6 +36,10 @@ from .validation import (
 
 NAMESPACE = "saturn-panel"
 KEEPALIVE_SECONDS = 15.0
+#: How long a new ``events`` stream waits for a refresh before its snapshot: long enough for a
+#: first tab to get fresh data from a healthy upstream, short enough that a hung one (up to
+#: request_timeout) delays nothing; what comes later arrives as events.
+SNAPSHOT_WAIT_SECONDS = 1.0
 #: Notebooks larger than this are not shipped inside a recipe (config_files) but need git.
 MAX_SHIPPED_NOTEBOOK = 5 * 1024 * 1024
 
@@ -152,14 +156,18 @@ class EventsHandler(SaturnPanelHandler):
         self.set_header("Content-Type", "text/event-stream; charset=utf-8")
         self.set_header("Cache-Control", "no-cache")
         self.set_header("X-Accel-Buffering", "no")  # a proxy in front must not buffer the stream
-        await self.engine.ensure_fresh()
+        fresh = asyncio.ensure_future(self.engine.ensure_fresh())
+        try:
+            self.write(": connected\n\n")  # the first byte at once, whatever upstream does
+            await self.flush()
+            await asyncio.wait({fresh}, timeout=SNAPSHOT_WAIT_SECONDS)
+        except StreamClosedError:
+            return
         # Subscribe and take the snapshot with no await in between: every later change reaches
         # this tab exactly once, as an event after the snapshot.
         self.subscription = subscription = self.engine.subscribe()
-        snapshot = self.engine.snapshot()
         try:
-            await self._send("snapshot", {"resources": snapshot})
-            await self._send("backends", self.engine.config())
+            await self._send_snapshot()
             while True:
                 try:
                     event, payload = await asyncio.wait_for(
@@ -171,6 +179,10 @@ class EventsHandler(SaturnPanelHandler):
                     continue
                 if event == "close":
                     break
+                if event == "resync":  # this tab fell behind: a snapshot replaces what it missed
+                    subscription.resync = False
+                    await self._send_snapshot()
+                    continue
                 await self._send(event, payload)
         except StreamClosedError:
             return
@@ -179,6 +191,13 @@ class EventsHandler(SaturnPanelHandler):
         if not self.request.connection.stream.closed():  # type: ignore[union-attr]
             self.finish()
 
+    async def _send_snapshot(self) -> None:
+        # Taken with no await before it, so no change falls between it and the next event.
+        snapshot, config = self.engine.snapshot(), self.engine.config()
+        self.write(f"event: snapshot\ndata: {json.dumps({'resources': snapshot})}\n\n")
+        self.write(f"event: backends\ndata: {json.dumps(config)}\n\n")
+        await self.flush()
+
     async def _send(self, event: str, payload: Any) -> None:
         self.write(f"event: {event}\ndata: {json.dumps(payload)}\n\n")
         await self.flush()
@@ -186,7 +205,7 @@ class EventsHandler(SaturnPanelHandler):
     def on_connection_close(self) -> None:
         # Wake the waiting loop so the subscription ends now, not at the next keepalive.
         if self.subscription is not None:
-            self.subscription.queue.put_nowait(("close", None))
+            self.subscription.close()
 
 
 class HubServerHandler(SaturnPanelHandler):

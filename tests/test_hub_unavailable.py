@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -97,6 +98,21 @@ class TestHubHangs:
         assert "request_timeout" in hub["hint"]
         payload = await expect(jp_fetch, 504, "saturn-panel/hub/servers/alice/dev", method="POST", body="{}")
         assert "did not answer in time" in payload["message"]
+
+
+class TestHubHangsLong:
+    @pytest.fixture
+    def panel_config(self, silent_server: str) -> dict[str, Any]:
+        # A hub that accepts connections and never answers, with the default-ish time-out.
+        return {"hub_api_url": silent_server, "hub_api_token": "y" * 32, "request_timeout": 30.0}
+
+    async def test_the_snapshot_does_not_wait_for_a_hung_hub(self, jp_fetch: Any, open_events: Any) -> None:
+        began = time.monotonic()
+        tab = open_events()
+        await tab.wait_for(lambda n, d: n == "snapshot", timeout=15)
+        backends = await tab.wait_for(lambda n, d: n == "backends", timeout=15)
+        assert time.monotonic() - began < 15  # not the 30 s the hub's read may take
+        assert backends["hub"]["configured"] is True
 
 
 @pytest.fixture(scope="module")
