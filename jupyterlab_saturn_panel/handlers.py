@@ -22,10 +22,13 @@ from .engine import StatusEngine, Subscription
 from .errors import BadRequest, NotFound, PanelError
 from .hub.backend import HubBackend
 from .saturn.backend import SaturnBackend
-from .saturn.notebook_jobs import NotebookJobRequest
+from .saturn.notebook_jobs import NotebookJobRequest, output_path
+from .saturn.notebook_output import error_cell
+from .saturn.schedules import TIMEZONE, check_schedule, next_runs
 from .upstream import StreamAborted
 from .validation import (
     check_display_name,
+    check_folder,
     check_hub_user,
     check_recipe,
     check_run_name,
@@ -353,6 +356,73 @@ class SaturnRunStopHandler(SaturnPanelHandler):
         self.finish_json(resource, status=202)
 
 
+class SaturnJobScheduleHandler(SaturnPanelHandler):
+    """``POST saturn/jobs/{id}/schedule`` (``{"schedule": cron}`` sets it, ``{}`` resumes it)
+    and ``POST saturn/jobs/{id}/unschedule`` (pause): 200 job Resource."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, resource_id: str, action: str) -> None:
+        check_saturn_id(resource_id)
+        body = self.json_body()
+        allowed = {"schedule"} if action == "schedule" else set()
+        unknown = set(body) - allowed
+        if unknown:
+            raise BadRequest(f"Unknown field(s) in the body: {', '.join(sorted(unknown))}.")
+        if action == "unschedule":
+            resource = await self.saturn.unschedule_job(resource_id)
+        else:
+            schedule = check_schedule(body["schedule"]) if "schedule" in body else None
+            resource = await self.saturn.schedule_job(resource_id, schedule)
+        self.finish_json(resource)
+
+
+class SchedulePreviewHandler(SaturnPanelHandler):
+    """``POST saturn/schedule-preview`` ``{"schedule": cron}``: the next three runs, for the
+    dialog's check as you type; 400 says what is wrong with the expression."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_body()
+        schedule = check_schedule(body.get("schedule"))
+        self.finish_json({"schedule": schedule, "next": next_runs(schedule), "timezone": TIMEZONE})
+
+
+class SaturnRunOutputHandler(SaturnPanelHandler):
+    """``POST saturn/jobs/{id}/runs/{run}/output``: save a finished notebook run's executed
+    notebook beside its source (``{stem}.runs/{start}.ipynb``, or in ``{"folder"}``); 201
+    ``{"path", "errorCell"}``."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, resource_id: str, run: str) -> None:
+        check_saturn_id(resource_id)
+        check_run_name(run)
+        body = self.json_body()
+        unknown = set(body) - {"folder"}
+        if unknown:
+            raise BadRequest(f"Unknown field(s) in the body: {', '.join(sorted(unknown))}.")
+        folder = check_folder(body["folder"]) if body.get("folder") else None
+        notebook, source, found = await self.saturn.run_output(resource_id, run)
+        path = output_path(source, found, folder)
+        await self._save(path, notebook)
+        self.finish_json({"path": path, "errorCell": error_cell(notebook)}, status=201)
+
+    async def _save(self, path: str, notebook: dict[str, Any]) -> None:
+        manager = self.contents_manager
+        parent = path.rsplit("/", 1)[0] if "/" in path else ""
+        try:
+            if parent and not await ensure_async(manager.dir_exists(parent)):  # type: ignore[no-untyped-call]
+                await ensure_async(manager.save({"type": "directory"}, parent))  # type: ignore[no-untyped-call]
+            # The whole notebook in one save (atomic in Jupyter's file manager): never half a file.
+            await ensure_async(
+                manager.save({"type": "notebook", "format": "json", "content": notebook}, path)  # type: ignore[no-untyped-call]
+            )
+        except web.HTTPError as exc:
+            raise BadRequest(f"The executed notebook cannot be saved at {path}: {exc.log_message}") from None
+
+
 class NotebookJobHandler(SaturnPanelHandler):
     """``POST saturn/notebook-jobs``: run a notebook from the file browser as a Saturn job."""
 
@@ -368,7 +438,10 @@ class NotebookJobHandler(SaturnPanelHandler):
                     "The notebook is too large to ship inside a job recipe; use a git repository"
                     " (the 'git' source in the panel's settings)."
                 )
-        resource = await self.saturn.run_notebook(request.recipe(content))
+        if request.schedule is not None:
+            resource = await self.saturn.schedule_notebook(request.recipe(content), request.schedule)
+        else:
+            resource = await self.saturn.run_notebook(request.recipe(content))
         self.finish_json(resource, status=202)
 
     async def _notebook(self, path: str) -> dict[str, Any]:
@@ -402,5 +475,8 @@ def route_table() -> list[tuple[str, type[SaturnPanelHandler]]]:
         (f"{NAMESPACE}/saturn/jobs/{rid}/runs", SaturnJobRunsHandler),
         (f"{NAMESPACE}/saturn/jobs/{rid}/runs/(?P<run>[^/]+)/stop", SaturnRunStopHandler),
         (f"{NAMESPACE}/saturn/jobs/{rid}/logs", SaturnJobLogsHandler),
+        (f"{NAMESPACE}/saturn/jobs/{rid}/(?P<action>schedule|unschedule)", SaturnJobScheduleHandler),
+        (f"{NAMESPACE}/saturn/jobs/{rid}/runs/(?P<run>[^/]+)/output", SaturnRunOutputHandler),
+        (f"{NAMESPACE}/saturn/schedule-preview", SchedulePreviewHandler),
         (f"{NAMESPACE}/saturn/notebook-jobs", NotebookJobHandler),
     ]

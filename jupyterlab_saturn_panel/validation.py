@@ -82,6 +82,16 @@ def check_run_name(run: str) -> str:
     return run
 
 
+def check_folder(value: Any) -> str:
+    """A folder relative to the Jupyter root, without ``..`` (where executed notebooks go)."""
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequest("folder must be a folder path relative to the Jupyter root.")
+    folder = value.strip().strip("/")
+    if value.startswith("/") or "\\" in folder or ".." in folder.split("/") or _CONTROL.search(folder):
+        raise BadRequest("folder must be relative to the Jupyter root, without '..'.")
+    return folder
+
+
 def check_display_name(value: Any) -> str:
     """A JupyterHub display name: 1-255 printable characters without stray spaces."""
     if not isinstance(value, str):

@@ -55,12 +55,16 @@ async def run(jp_fetch: Any, payload: dict[str, Any]) -> Any:
     return await jp_fetch("saturn-panel/saturn/notebook-jobs", method="POST", body=json.dumps(payload))
 
 
-async def test_a_notebook_runs_as_a_job_with_parameters(jp_fetch: Any, open_events: Any, notebook: str) -> None:
+async def test_a_notebook_runs_as_a_job_with_parameters(
+    jp_fetch: Any, open_events: Any, notebook: str, jp_root_dir: Any
+) -> None:
     tab = open_events()
     await tab.ready()
     job = body(await run(jp_fetch, {"path": notebook, "parameters": {"greeting": "bonjour", "times": 2}}))
     assert job["kind"] == "job" and job["name"].startswith("nb-weekly-report-")
-    assert "papermill" in job["details"]["command"] and "-p greeting bonjour" in job["details"]["command"]
+    assert "run_notebook.py" in job["details"]["command"] and "-p greeting bonjour" in job["details"]["command"]
+    # A person reads the notebook's name, not nb-weekly-report-1a2b3c; the path is in the details.
+    assert job["displayName"] == "Weekly Report.ipynb" and job["details"]["notebook"] == notebook
     first = job["details"]["runs"][0]
     assert first["status"] in ("pending", "running")
     done = await tab.wait_resource(
@@ -71,7 +75,17 @@ async def test_a_notebook_runs_as_a_job_with_parameters(jp_fetch: Any, open_even
     text = "\n".join(line["content"] for line in logs["lines"])
     assert done["details"]["runs"][0]["status"] == "completed", text
     assert text.count("bonjour from the job") == 2  # the notebook's output, with the parameters
-    assert "Executing" in text  # papermill's own progress lines reach the logs
+    assert "Executing Cell 3" in text and "saturn-panel-progress: cells=3" in text  # progress reaches the logs
+
+    # Open output: the executed notebook, rebuilt from the run's log, saved beside the source.
+    saved = body(await jp_fetch(
+        f"saturn-panel/saturn/jobs/{job['id']}/runs/{first['name']}/output", method="POST", body="{}"
+    ))
+    assert saved["path"].startswith("analysis/Weekly Report.runs/") and saved["errorCell"] is None
+    output = nbformat.read(jp_root_dir / saved["path"], as_version=4)
+    outputs = "".join(o.get("text", "") for c in output.cells for o in c.get("outputs", []))
+    assert outputs.count("bonjour from the job") == 2
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in output.cells)
 
     # Running it again updates the same job: no duplicate, a second run.
     again = body(await run(jp_fetch, {"path": notebook}))
@@ -91,7 +105,8 @@ async def test_git_source_builds_seed_001s_recipe(jp_fetch: Any, notebook: str, 
     spec = recipe["spec"]
     assert spec["git_repositories"][0]["url"] == "https://github.com/example/analysis.git"
     assert spec["working_directory"].endswith("/git-repos/analysis/reports")
-    assert spec["command"].startswith("papermill 'Weekly Report.ipynb'")
+    assert spec["command"].startswith("python /home/jovyan/.saturn-panel/run_notebook.py 'Weekly Report.ipynb'")
+    assert "/home/jovyan/.saturn-panel/run_notebook.py" in spec["config_files"]  # shipped with the job
 
 
 async def test_bad_requests(jp_fetch: Any, notebook: str) -> None:
@@ -105,3 +120,48 @@ async def test_bad_requests(jp_fetch: Any, notebook: str) -> None:
     assert "source must be" in await expect(run(jp_fetch, {"path": notebook, "source": "s3"}), 400)
     assert "image" in await expect(run(jp_fetch, {"path": notebook, "image": "no tag"}), 400)
     assert "Unknown field" in await expect(run(jp_fetch, {"path": notebook, "cluster": 1}), 400)
+
+
+async def test_a_notebook_on_a_schedule_pauses_resumes_and_changes(jp_fetch: Any, notebook: str) -> None:
+    before = body(await jp_fetch("saturn-panel", "resources"))["resources"]
+    runs_before = {r["id"]: len(r["details"]["runs"]) for r in before if r["kind"] == "job"}
+    job = body(await run(jp_fetch, {"path": notebook, "schedule": "*/5  * * * *"}))
+    details = job["details"]
+    assert details["schedule"] == "*/5 * * * *" and details["scheduled"] is True
+    assert details["nextRun"].endswith("Z") and details["scheduleTimezone"] == "UTC"
+    assert len(details["runs"]) == runs_before.get(job["id"], 0)  # scheduling runs nothing now
+
+    jobs = f"saturn-panel/saturn/jobs/{job['id']}"
+    paused = body(await jp_fetch(f"{jobs}/unschedule", method="POST", body="{}"))
+    assert paused["details"]["scheduled"] is False and paused["details"]["nextRun"] is None
+    assert paused["details"]["schedule"] == "*/5 * * * *"  # kept for Resume
+    resumed = body(await jp_fetch(f"{jobs}/schedule", method="POST", body="{}"))
+    assert resumed["details"]["scheduled"] is True and resumed["details"]["nextRun"]
+    edited = body(await jp_fetch(f"{jobs}/schedule", method="POST", body=json.dumps({"schedule": "0 7 * * 1-5"})))
+    assert edited["details"]["schedule"] == "0 7 * * 1-5" and "T07:00:00Z" in edited["details"]["nextRun"]
+
+    assert "valid cron" in await expect(jp_fetch(f"{jobs}/schedule", method="POST", body='{"schedule": "61 * * * *"}'), 400)
+    assert "5 fields" in await expect(jp_fetch(f"{jobs}/schedule", method="POST", body='{"schedule": "* * *"}'), 400)
+    assert "Unknown field" in await expect(jp_fetch(f"{jobs}/unschedule", method="POST", body='{"schedule": "@daily"}'), 400)
+    assert "schedule must be" in await expect(run(jp_fetch, {"path": notebook, "schedule": 5}), 400)
+
+    preview = body(await jp_fetch(
+        "saturn-panel/saturn/schedule-preview", method="POST", body=json.dumps({"schedule": "0 7 * * 1-5"})
+    ))
+    assert len(preview["next"]) == 3 and preview["timezone"] == "UTC"
+    assert all("T07:00:00Z" in t for t in preview["next"])
+    assert "macro" in await expect(
+        jp_fetch("saturn-panel/saturn/schedule-preview", method="POST", body='{"schedule": "@sometimes"}'), 400
+    )
+    await jp_fetch(f"{jobs}/unschedule", method="POST", body="{}")
+
+
+async def test_open_output_refuses_what_it_cannot_give(jp_fetch: Any, notebook: str) -> None:
+    job = body(await run(jp_fetch, {"path": notebook}))
+    running = job["details"]["runs"][0]["name"]
+    out = f"saturn-panel/saturn/jobs/{job['id']}/runs/{running}/output"
+    assert "still going" in await expect(jp_fetch(out, method="POST", body="{}"), 409)
+    assert "without '..'" in await expect(jp_fetch(out, method="POST", body='{"folder": "../x"}'), 400)
+    missing = f"saturn-panel/saturn/jobs/{job['id']}/runs/no-such-run/output"
+    assert "no-such-run" in await expect(jp_fetch(missing, method="POST", body="{}"), 404)
+    await jp_fetch(f"saturn-panel/saturn/jobs/{job['id']}/runs/{running}/stop", method="POST", body="")

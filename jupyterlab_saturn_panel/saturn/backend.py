@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import StatusEngine
-from ..errors import Forbidden, NotFound, PanelError, Unavailable, UpstreamError, UpstreamTimeout
-from ..resources import FINISHED_RUN_STATUSES, Resource, is_active
+from ..errors import Conflict, Forbidden, NotFound, PanelError, Unavailable, UpstreamError, UpstreamTimeout
+from ..resources import FINISHED_RUN_STATUSES, Resource, is_active, saturn_key
 from ..validation import is_legacy_recipe
 from .client import SaturnClient
+from .notebook_output import OutputUnavailable, parse_notebook, rebuild_output
 from .mapping import created_resource, job_resource, obj, sorted_runs, with_estimate, workspace_resource
 
 NOT_CONFIGURED_HINT = (
@@ -203,6 +204,15 @@ class SaturnBackend:
             raise UpstreamError("Saturn Cloud applied the recipe but answered no job id.")
         return await self.start_job(job_id)
 
+    async def schedule_notebook(self, recipe: dict[str, Any], schedule: str) -> Resource:
+        """Apply a notebook's job recipe and put it on a cron schedule (no run now)."""
+        await self.identify()
+        applied = await self.require_client().apply_recipe(recipe)
+        job_id = applied.get("id") or obj(applied.get("state")).get("id")
+        if not isinstance(job_id, str) or not job_id:
+            raise UpstreamError("Saturn Cloud applied the recipe but answered no job id.")
+        return await self.schedule_job(job_id, schedule)
+
     async def stop_run(self, resource_id: str, run: str) -> Resource:
         """Stop one run of a job."""
         await self.identify()
@@ -212,6 +222,45 @@ class SaturnBackend:
         self.engine.upsert(resource)
         self.engine.poke(self.name)
         return resource
+
+    async def schedule_job(self, resource_id: str, schedule: str | None) -> Resource:
+        """Set (or, with None, resume) a job's cron schedule."""
+        await self.identify()
+        job = await self.require_client().set_schedule(resource_id, schedule)
+        return self._job_changed(resource_id, job)
+
+    async def unschedule_job(self, resource_id: str) -> Resource:
+        """Pause a job's schedule; the schedule itself is kept for Resume."""
+        await self.identify()
+        job = await self.require_client().unschedule(resource_id)
+        return self._job_changed(resource_id, job)
+
+    def _job_changed(self, resource_id: str, job: dict[str, Any]) -> Resource:
+        resource = job_resource(job, self._runs.get(resource_id, []))
+        self.engine.upsert(resource)
+        self.engine.poke(self.name)
+        return resource
+
+    async def run_output(self, resource_id: str, run: str) -> tuple[dict[str, Any], str, dict[str, Any]]:
+        """A finished run's executed notebook, rebuilt from its log: (notebook, the notebook
+        job's source path, the run). ``OutputUnavailable`` becomes a 409 that says why."""
+        await self.identify()
+        job = self.engine.resources.get(saturn_key("job", resource_id))
+        source = (job or {}).get("details", {}).get("notebook")
+        if not source:
+            raise NotFound("This job runs no notebook from the panel, so it has no executed notebook to open.")
+        client = self.require_client()
+        lines, runs = await asyncio.gather(client.job_logs(resource_id, run), self.load_runs(resource_id))
+        found = next((r for r in runs if r["name"] == run), None)
+        if found is None:
+            raise NotFound(f"The job has no run named {run}.")
+        if found["status"] not in FINISHED_RUN_STATUSES:
+            raise Conflict("The run is still going: its executed notebook is handed back when it ends.")
+        try:
+            notebook = parse_notebook(rebuild_output(str(line.get("content", "")) for line in lines))
+        except OutputUnavailable as exc:
+            raise Conflict(str(exc)) from None
+        return notebook, source, found
 
     async def run_logs(self, resource_id: str, run: str) -> dict[str, Any]:
         """One run's log lines, and whether the run has finished (a viewer stops following)."""

@@ -119,6 +119,29 @@ class SaturnClient(UpstreamClient):
             raise UpstreamError("Saturn Cloud answered the run stop with an unexpected shape.")
         return body
 
+    async def set_schedule(self, resource_id: str, schedule: str | None) -> dict[str, Any]:
+        """Schedule a job (saturn-client's ``schedule``): a new cron first goes in with
+        ``PATCH /api/jobs/{id}``, then ``POST /api/jobs/{id}/schedule``; None resumes the job's
+        own schedule. Answers the Job."""
+        if schedule is not None:
+            await self._json(
+                "PATCH",
+                f"api/jobs/{quote(resource_id)}",
+                "set the job's schedule",
+                body={"cron_schedule_options": {"schedule": schedule}},
+            )
+        return await self._job_json("POST", f"api/jobs/{quote(resource_id)}/schedule", "schedule the job")
+
+    async def unschedule(self, resource_id: str) -> dict[str, Any]:
+        """``POST /api/jobs/{id}/unschedule``: pause the schedule (it is kept). Answers the Job."""
+        return await self._job_json("POST", f"api/jobs/{quote(resource_id)}/unschedule", "pause the job's schedule")
+
+    async def _job_json(self, method: str, path: str, action: str) -> dict[str, Any]:
+        body = await self._json(method, path, action)
+        if not isinstance(body, dict):
+            raise UpstreamError(f"Saturn Cloud answered the request to {action} with an unexpected shape.")
+        return body
+
     async def job_history(self, resource_id: str) -> list[dict[str, Any]]:
         """``GET /api/jobs/{id}/history``: the job's runs (pods), past and current."""
         body = await self._json("GET", f"api/jobs/{quote(resource_id)}/history", "read the job's runs")

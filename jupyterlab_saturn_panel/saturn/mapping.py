@@ -8,6 +8,7 @@ began, how long the last one took) and hands it in.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..resources import (
@@ -18,6 +19,8 @@ from ..resources import (
     new_resource,
     saturn_key,
 )
+from .notebook_jobs import NOTEBOOK_TAG
+from .schedules import TIMEZONE, next_run
 
 #: How long a first start is assumed to take when this workspace was never seen starting.
 FIRST_START_GUESS = 60.0
@@ -129,10 +132,29 @@ def sorted_runs(pods: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted((run_model(p) for p in pods), key=lambda r: r["started"] or "", reverse=True)
 
 
-def job_resource(job: dict[str, Any], runs: list[dict[str, Any]]) -> Resource:
+def job_schedule(job: dict[str, Any]) -> str | None:
+    """A job's cron schedule as Saturn reports it (``cron_schedule_options.schedule``)."""
+    schedule = obj(job.get("cron_schedule_options")).get("schedule")
+    return schedule if isinstance(schedule, str) and schedule else None
+
+
+def job_notebook(job: dict[str, Any]) -> str | None:
+    """The notebook a notebook job runs (the panel tags its jobs with the path)."""
+    notebook = obj(job.get("tags")).get(NOTEBOOK_TAG)
+    return notebook if isinstance(notebook, str) and notebook else None
+
+
+def job_resource(job: dict[str, Any], runs: list[dict[str, Any]], now: datetime | None = None) -> Resource:
     """The Resource of one Saturn ``Job`` with its runs (newest first); a job shows the status
-    of its latest run."""
+    of its latest run. A notebook job is named after its notebook (the path in its details);
+    a scheduled one says its schedule and next run."""
     latest = runs[0] if runs else None
+    schedule = job_schedule(job)
+    scheduled = bool(job.get("scheduled")) and schedule is not None
+    notebook = job_notebook(job)
+    extra: dict[str, Any] = {}
+    if notebook:
+        extra["displayName"] = PurePosixPath(notebook).name
     actions = ["run"]
     if any(r["status"] in ("pending", "running") for r in runs) or (job.get("running_count") or 0) > 0:
         actions.append("stop")
@@ -146,7 +168,13 @@ def job_resource(job: dict[str, Any], runs: list[dict[str, Any]]) -> Resource:
             "command": job.get("command"),
             "size": job.get("size_display") or job.get("instance_size"),
             "runs": runs[:RECENT_RUNS],
+            "notebook": notebook,
+            "schedule": schedule,
+            "scheduled": scheduled,
+            "nextRun": next_run(schedule, now) if scheduled else None,
+            "scheduleTimezone": TIMEZONE,
         },
+        **extra,
     )
 
 

@@ -18,15 +18,21 @@ import json
 import re
 import shlex
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import PurePosixPath
 from typing import Any
 
 from ..errors import BadRequest
+from .schedules import check_schedule
 
 HOME = "/home/jovyan"
 JOBS_DIRECTORY = f"{HOME}/workspace/saturn-panel-jobs"
 DEFAULT_IMAGE = "saturncloud/saturn-python:2024.08.01"
 DEFAULT_INSTANCE = "large"
+#: Where the job finds notebook_runner.py (shipped in config_files whatever the source).
+RUNNER_PATH = f"{HOME}/.saturn-panel/run_notebook.py"
+#: Job tags that mark a notebook job and name its notebook (Saturn keeps a job's tags).
+NOTEBOOK_TAG = "saturn-panel-notebook"
 _PARAMETER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INSTANCE = re.compile(r"^[a-z0-9][a-z0-9.-]{0,62}$")
 _IMAGE = re.compile(r"^[\w.-]+/[\w.-]+:[\w.-]+$")
@@ -42,6 +48,11 @@ def with_kernel(notebook: dict[str, Any]) -> dict[str, Any]:
     return {**notebook, "metadata": metadata}
 
 
+def runner_script() -> str:
+    """The text of notebook_runner.py, as shipped into every notebook job."""
+    return files(__package__).joinpath("notebook_runner.py").read_text(encoding="utf-8")
+
+
 @dataclass
 class NotebookJobRequest:
     """What the browser asks for: which notebook, with which parameters, how it is shipped."""
@@ -54,11 +65,13 @@ class NotebookJobRequest:
     git_directory: str = ""
     image: str = DEFAULT_IMAGE
     instance_type: str = DEFAULT_INSTANCE
+    #: A cron schedule: the job is created (or updated) and scheduled instead of run now.
+    schedule: str | None = None
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> NotebookJobRequest:
         """Validate a request body; a 400 names the wrong field."""
-        unknown = set(body) - {"path", "parameters", "source", "git", "image", "instanceType"}
+        unknown = set(body) - {"path", "parameters", "source", "git", "image", "instanceType", "schedule"}
         if unknown:
             raise BadRequest(f"Unknown field(s) in the body: {', '.join(sorted(unknown))}.")
         path = body.get("path")
@@ -100,6 +113,8 @@ class NotebookJobRequest:
         if not isinstance(instance, str) or not _INSTANCE.match(instance):
             raise BadRequest("instanceType must be a Saturn Cloud size name such as 'large'.")
         request.image, request.instance_type = image, instance
+        if body.get("schedule") is not None:
+            request.schedule = check_schedule(body["schedule"])
         return request
 
     @property
@@ -110,9 +125,10 @@ class NotebookJobRequest:
         return f"nb-{stem}-{digest}"
 
     def command(self, notebook: str) -> str:
-        """Seed 001's papermill command, with ``-p name value`` for each parameter."""
+        """Seed 001's papermill run, through the runner that hands the executed notebook back:
+        ``-p name value`` for each parameter, cell outputs and progress in the log."""
         output = PurePosixPath(notebook).stem + "-output.ipynb"
-        parts = ["papermill", notebook, output, "--stdout-file", "-", "--stderr-file", "-", "--kernel", "python3"]
+        parts = ["python", RUNNER_PATH, notebook, output, "--kernel", "python3"]
         for name, value in self.parameters.items():
             parts += ["-p", name, str(value)]  # papermill reads True/False and numbers itself
         return " ".join(shlex.quote(p) for p in parts)
@@ -126,12 +142,15 @@ class NotebookJobRequest:
             "image": self.image,
             "instance_type": self.instance_type,
             "extra_packages": {"pip": {"install": "papermill"}},
+            "tags": {NOTEBOOK_TAG: self.path},
+            "config_files": {RUNNER_PATH: {"content": runner_script(), "mode": "0644"}},
         }
         if self.source == "recipe":
             notebook_content = with_kernel(notebook_content or {})
             spec["working_directory"] = JOBS_DIRECTORY
-            spec["config_files"] = {
-                f"{JOBS_DIRECTORY}/{name}": {"content": json.dumps(notebook_content), "mode": "0644"}
+            spec["config_files"][f"{JOBS_DIRECTORY}/{name}"] = {
+                "content": json.dumps(notebook_content),
+                "mode": "0644",
             }
             spec["command"] = self.command(name)
         else:
@@ -144,3 +163,14 @@ class NotebookJobRequest:
             spec["working_directory"] = f"{clone}/{self.git_directory}".rstrip("/")
             spec["command"] = self.command(name)
         return {"schema_version": "2025.10.01", "type": "job", "spec": spec}
+
+
+def output_path(source: str, run: dict[str, Any], folder: str | None) -> str:
+    """Where a run's executed notebook is saved: ``{folder or beside the source}/{stem}.runs/``
+    named by the run's start time (``2026-11-30T21-03-05.ipynb``), so each run has its file."""
+    posix = PurePosixPath(source)
+    started = str(run.get("started") or run.get("name") or "run")
+    stamp = re.sub(r"[^0-9A-Za-z-]", "-", started.replace("Z", "").split(".")[0].split("+")[0]).strip("-")
+    name = f"{posix.stem}.runs/{stamp or 'run'}.ipynb"
+    parent = folder or str(posix.parent)
+    return name if parent in ("", ".") else f"{parent}/{name}"

@@ -24,21 +24,29 @@ _PRIVATE_ENV_PREFIX = "SATURN_SIMULATOR_"
 _HOME = "/home/jovyan"
 
 
+_PYTHON = ("python", "python3")
+
+
 def is_executable(command: str) -> bool:
-    """Whether ``--execute`` runs this command for real (only papermill commands are run)."""
+    """Whether ``--execute`` runs this command for real: papermill, or a Python script (such
+    as the panel's notebook runner, shipped in the job's config_files)."""
     try:
         argv = shlex.split(command)
     except ValueError:
         return False
-    return bool(argv) and argv[0] == "papermill"
+    if not argv:
+        return False
+    return argv[0] == "papermill" or (argv[0] in _PYTHON and len(argv) > 1 and argv[1].endswith(".py"))
 
 
 def command_argv(command: str) -> list[str]:
-    """The argv to run: a leading ``papermill`` becomes ``python -m papermill`` of this
-    interpreter, so the simulator's environment (papermill, ipykernel) is used."""
+    """The argv to run: a leading ``papermill`` or ``python`` becomes this interpreter (with
+    ``-m papermill``), so the simulator's environment (papermill, ipykernel) is used."""
     argv = shlex.split(command)
     if argv and argv[0] == "papermill":
         return [sys.executable, "-m", "papermill", *argv[1:]]
+    if argv and argv[0] in _PYTHON:
+        return [sys.executable, *argv[1:]]
     return argv
 
 
@@ -137,6 +145,8 @@ async def execute_run(run: Run, timeout: float) -> int:
     try:
         argv = command_argv(job.command)
         root, cwd = await asyncio.to_thread(_prepare_folder, job)
+        if len(argv) > 1 and argv[0] == sys.executable and argv[1].endswith(".py"):
+            argv[1] = str(_container_path(root, cwd, argv[1]))  # a script shipped in config_files
     except (ValueError, OSError) as err:
         run.log(f"Error: could not prepare the job's files: {err}")
         return 1

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from croniter import croniter
 from tornado.web import HTTPError, RequestHandler
 
 from . import views
@@ -415,8 +416,11 @@ class JobActionHandler(BaseHandler):
                 job.concurrency_policy = body["concurrency_policy"]
             if not job.schedule:
                 raise ApiError(400, "schedule is required: the job has no cron schedule")
-            job.scheduled = True  # the simulator records the schedule but never fires it
+            if not croniter.is_valid(job.schedule) and not job.schedule.startswith("@"):
+                raise ApiError(400, f"invalid cron schedule: {job.schedule}")
+            job.scheduled = True
             job.touch()
+            lifecycle.ensure_scheduler(self.state.jobs)  # fires its runs from now on
         else:
             job.scheduled = False
             job.touch()
@@ -576,8 +580,10 @@ class RecipesHandler(BaseHandler):
 
 
 def _apply_status(state: SimulatorState, resource: Resource, desired: str | None) -> None:
-    """Honour a recipe's write-only ``spec.status``."""
+    """Honour a recipe's write-only ``spec.status`` (and fire a schedule the recipe set)."""
     lifecycle = state.lifecycle
+    if isinstance(resource, Job) and resource.scheduled:
+        lifecycle.ensure_scheduler(state.jobs)
     if isinstance(resource, Workspace):
         if desired == "running":
             lifecycle.start_workspace(resource)

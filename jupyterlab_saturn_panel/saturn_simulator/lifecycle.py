@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import datetime as dt
 import json
 import logging
 import shlex
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
+
+from croniter import croniter
 
 from .execute import execute_run, is_executable
 from .models import Job, Run, Workspace, utcnow
@@ -33,6 +36,7 @@ class Lifecycle:
     def __init__(self, options: SimulatorOptions) -> None:
         self.options = options
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._scheduler: asyncio.Task[None] | None = None
 
     # --- bookkeeping ---------------------------------------------------------------------
 
@@ -124,6 +128,42 @@ class Lifecycle:
         job.touch()
         run.task = self._spawn(self._drive_run(run, job.take_failure()))
         return run
+
+    # --- schedules (Kubernetes CronJobs on real Saturn: five cron fields, UTC) -------------
+
+    def ensure_scheduler(self, jobs: Callable[[], Iterable[Job]]) -> None:
+        """Fire scheduled jobs from now on (one watcher for every job, started on demand)."""
+        if self._scheduler is None or self._scheduler.done():
+            self._scheduler = self._spawn(self._fire_schedules(jobs))
+
+    async def _fire_schedules(self, jobs: Callable[[], Iterable[Job]]) -> None:
+        while True:
+            now = utcnow()
+            for job in list(jobs()):
+                self.fire_if_due(job, now)
+            await asyncio.sleep(1.0)
+
+    def fire_if_due(self, job: Job, now: dt.datetime) -> Run | None:
+        """Start a run when a cron time of the job's schedule passed since the last look,
+        following its concurrency policy (Forbid skips, Replace stops the live runs)."""
+        if not (job.scheduled and job.schedule):
+            job.schedule_checked_at = None
+            return None
+        last, job.schedule_checked_at = job.schedule_checked_at, now
+        if last is None:
+            return None  # scheduled just now: the next cron time is the first
+        try:
+            due = croniter(job.schedule, now).get_prev(dt.datetime)
+        except (ValueError, KeyError):
+            return None
+        if due <= last:
+            return None
+        if job.active_runs and job.concurrency_policy == "Forbid":
+            return None
+        if job.concurrency_policy == "Replace":
+            self.stop_job(job)
+        log.info("schedule %r of job %s fired", job.schedule, job.name)
+        return self.start_job(job)
 
     def stop_run(self, run: Run) -> None:
         """Stop one live run; it ends ``stopped``. Finished runs are left as they are."""

@@ -234,6 +234,8 @@ class Job(Resource):
     schedule: str | None = None
     concurrency_policy: str = "Allow"
     scheduled: bool = False
+    #: When the scheduler last looked at this job: a cron time after it fires a run.
+    schedule_checked_at: dt.datetime | None = None
     runs: list[Run] = field(default_factory=list)
     """Every run ever started, oldest first."""
 

@@ -171,6 +171,10 @@ class SimulatorState:
             self.lifecycle.stop_job(resource)
         self.resources.pop(resource.id, None)
 
+    def jobs(self) -> list[Job]:
+        """Every job, whoever owns it (the scheduler fires them all)."""
+        return [r for r in self.resources.values() if isinstance(r, Job)]
+
     def list_resources(
         self, user: User, resource_type: str | None, query: Mapping[str, str]
     ) -> list[Resource]:
