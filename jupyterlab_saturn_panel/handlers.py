@@ -334,14 +334,17 @@ class SaturnJobRunsHandler(SaturnPanelHandler):
 
 
 class SaturnJobLogsHandler(SaturnPanelHandler):
-    """``GET saturn/jobs/{id}/logs?run=NAME``: one run's log lines."""
+    """``GET saturn/jobs/{id}/logs?run=NAME[&since=N]``: one run's log lines (from line N)."""
 
     @web.authenticated
     @authorized
     async def get(self, resource_id: str) -> None:
         check_saturn_id(resource_id)
         run = check_run_name(self.get_query_argument("run", ""))
-        self.finish_json(await self.saturn.run_logs(resource_id, run))
+        since = self.get_query_argument("since", "0")
+        if not since.isdigit():
+            raise BadRequest("since must be a line number (0 or more).")
+        self.finish_json(await self.saturn.run_logs(resource_id, run, int(since)))
 
 
 class SaturnRunStopHandler(SaturnPanelHandler):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -56,7 +57,7 @@ async def run(jp_fetch: Any, payload: dict[str, Any]) -> Any:
 
 
 async def test_a_notebook_runs_as_a_job_with_parameters(
-    jp_fetch: Any, open_events: Any, notebook: str, jp_root_dir: Any
+    jp_fetch: Any, open_events: Any, notebook: str, jp_root_dir: Any, simulator: Any
 ) -> None:
     tab = open_events()
     await tab.ready()
@@ -76,6 +77,19 @@ async def test_a_notebook_runs_as_a_job_with_parameters(
     assert done["details"]["runs"][0]["status"] == "completed", text
     assert text.count("bonjour from the job") == 2  # the notebook's output, with the parameters
     assert "Executing Cell 3" in text and "saturn-panel-progress: cells=3" in text  # progress reaches the logs
+    assert logs["progress"] == {"cell": 3, "cells": 3} and logs["total"] == len(logs["lines"])
+    tail = body(await jp_fetch(
+        f"saturn-panel/saturn/jobs/{job['id']}/logs", params={"run": first["name"], "since": logs["total"] - 2}
+    ))
+    assert tail["lines"] == logs["lines"][-2:] and tail["total"] == logs["total"]  # only what is new
+
+    # Five viewers of a finished run cost Saturn nothing more: its log was read once, complete.
+    await fetch_url(f"{simulator.url}/_simulator/reset-stats", SATURN_ADMIN_TOKEN, method="POST")
+    await asyncio.gather(*(
+        jp_fetch(f"saturn-panel/saturn/jobs/{job['id']}/logs", params={"run": first["name"]}) for _ in range(5)
+    ))
+    _, stats = await fetch_url(f"{simulator.url}/_simulator/stats", SATURN_ADMIN_TOKEN)
+    assert stats["api_calls"].get("GET /api/jobs/{id}/logs", 0) == 0, stats["api_calls"]
 
     # Open output: the executed notebook, rebuilt from the run's log, saved beside the source.
     saved = body(await jp_fetch(

@@ -19,8 +19,18 @@ from ..errors import Conflict, Forbidden, NotFound, PanelError, Unavailable, Ups
 from ..resources import FINISHED_RUN_STATUSES, Resource, is_active, saturn_key
 from ..validation import is_legacy_recipe
 from .client import SaturnClient
-from .notebook_output import OutputUnavailable, parse_notebook, rebuild_output
-from .mapping import created_resource, job_resource, obj, sorted_runs, with_estimate, workspace_resource
+from .notebook_output import OutputUnavailable, cell_progress, parse_notebook, rebuild_output
+from .run_logs import RunLogs
+from .mapping import (
+    RECENT_RUNS,
+    created_resource,
+    job_notebook,
+    job_resource,
+    obj,
+    sorted_runs,
+    with_estimate,
+    workspace_resource,
+)
 
 NOT_CONFIGURED_HINT = (
     "Set c.SaturnPanel.saturn_url and c.SaturnPanel.saturn_token (inside a Saturn Cloud resource"
@@ -60,6 +70,9 @@ class SaturnBackend:
         self._ticker: asyncio.Task[None] | None = None
         # Job runs: read again only when a job changed or is active (history is not free either).
         self._runs: dict[str, list[dict[str, Any]]] = {}
+        self._runs_read_at: dict[str, float] = {}
+        # Run logs: one reader per run for every viewer and for notebook jobs' cell progress.
+        self.logs = RunLogs(self._read_log_page, settings.min_interval)
         self._job_seen: dict[str, tuple[Any, ...]] = {}
 
     def require_client(self) -> SaturnClient:
@@ -163,15 +176,45 @@ class SaturnBackend:
         changed = self._job_seen.get(resource_id) != seen
         self._job_seen[resource_id] = seen
         if changed or resource_id not in self._runs or _is_active_status(job.get("status")):
-            await self.load_runs(resource_id)
+            await self.load_runs(resource_id, notebook=job_notebook(job) is not None)
         return job_resource(job, self._runs.get(resource_id, []))
 
-    async def load_runs(self, resource_id: str) -> list[dict[str, Any]]:
-        """Read a job's runs (newest first) into the state."""
+    async def load_runs(self, resource_id: str, *, notebook: bool | None = None) -> list[dict[str, Any]]:
+        """Read a job's runs (newest first) into the state, with a notebook job's cell progress
+        (``notebook`` None: as the state knows the job)."""
         pods = await self.require_client().job_history(resource_id)
         runs = sorted_runs(pods)
+        self._runs_read_at[resource_id] = time.monotonic()
+        if notebook is None:
+            job = self.engine.resources.get(saturn_key("job", resource_id))
+            notebook = job is not None and bool(job["details"].get("notebook"))
+        if notebook:
+            await self._add_progress(resource_id, runs)
         self._runs[resource_id] = runs
         return runs
+
+    async def runs_of(self, resource_id: str) -> list[dict[str, Any]]:
+        """A job's runs, read again only when the last read is older than Saturn's interval."""
+        read_at = self._runs_read_at.get(resource_id)
+        if resource_id in self._runs and read_at is not None and time.monotonic() - read_at < self.min_interval:
+            return self._runs[resource_id]
+        return await self.load_runs(resource_id)
+
+    async def _add_progress(self, resource_id: str, runs: list[dict[str, Any]]) -> None:
+        """Cell progress ("cell 7 of 23") of a notebook job's runs, from papermill's log lines:
+        live runs are read (within the 10 s rule), finished ones keep what was last read."""
+        for run in runs[:RECENT_RUNS]:
+            if run["status"] in FINISHED_RUN_STATUSES:
+                log = self.logs.known(resource_id, run["name"])
+            else:
+                log = await self.logs.read(resource_id, run["name"], finished=False)
+            progress = cell_progress(str(line.get("content", "")) for line in log.lines) if log else None
+            run["progress"] = progress.to_json() if progress else None
+
+    async def _read_log_page(
+        self, resource_id: str, run: str, key: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        return await self.require_client().job_logs_page(resource_id, run, key)
 
     # -- actions -------------------------------------------------------------------------------
     async def workspace_action(self, resource_id: str, action: str) -> Resource:
@@ -249,34 +292,41 @@ class SaturnBackend:
         source = (job or {}).get("details", {}).get("notebook")
         if not source:
             raise NotFound("This job runs no notebook from the panel, so it has no executed notebook to open.")
-        client = self.require_client()
-        lines, runs = await asyncio.gather(client.job_logs(resource_id, run), self.load_runs(resource_id))
+        runs = await self.runs_of(resource_id)
         found = next((r for r in runs if r["name"] == run), None)
         if found is None:
             raise NotFound(f"The job has no run named {run}.")
         if found["status"] not in FINISHED_RUN_STATUSES:
             raise Conflict("The run is still going: its executed notebook is handed back when it ends.")
+        log = await self.logs.read(resource_id, run, finished=True)
         try:
-            notebook = parse_notebook(rebuild_output(str(line.get("content", "")) for line in lines))
+            notebook = parse_notebook(rebuild_output(str(line.get("content", "")) for line in log.lines))
         except OutputUnavailable as exc:
             raise Conflict(str(exc)) from None
         return notebook, source, found
 
-    async def run_logs(self, resource_id: str, run: str) -> dict[str, Any]:
-        """One run's log lines, and whether the run has finished (a viewer stops following)."""
+    async def run_logs(self, resource_id: str, run: str, since: int = 0) -> dict[str, Any]:
+        """One run's log lines from line ``since`` on, how many there are, its cell progress,
+        and whether the run has finished (a viewer stops following). Every viewer shares one
+        reader per run (run_logs.RunLogs)."""
         await self.identify()
-        client = self.require_client()
-        lines, runs = await asyncio.gather(client.job_logs(resource_id, run), self.load_runs(resource_id))
-        status = next((r["status"] for r in runs if r["name"] == run), None)
-        if status is None:
+        runs = await self.runs_of(resource_id)
+        found = next((r for r in runs if r["name"] == run), None)
+        if found is None:
             raise NotFound(f"The job has no run named {run}.")
+        finished = found["status"] in FINISHED_RUN_STATUSES
+        log = await self.logs.read(resource_id, run, finished=finished)
+        progress = cell_progress(str(line.get("content", "")) for line in log.lines)
         return {
             "run": run,
-            "status": status,
-            "complete": status in FINISHED_RUN_STATUSES,
+            "status": found["status"],
+            "complete": finished,
+            "since": since,
+            "total": len(log.lines),
+            "progress": progress.to_json() if progress else None,
             "lines": [
                 {"timestamp": line.get("timestamp"), "content": str(line.get("content", ""))}
-                for line in lines
+                for line in log.lines[since:]
             ],
         }
 

@@ -149,19 +149,19 @@ class SaturnClient(UpstreamClient):
             raise UpstreamError("Saturn Cloud answered the job history with an unexpected shape.")
         return [p for p in body["pods"] if isinstance(p, dict)]
 
-    async def job_logs(self, resource_id: str, pod_name: str) -> list[dict[str, Any]]:
-        """``GET /api/jobs/{id}/logs?pod_name=``: every log line of one run, following pages."""
-        lines: list[dict[str, Any]] = []
+    async def job_logs_page(
+        self, resource_id: str, pod_name: str, next_key: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of a run's log lines (``next_key`` None: the first) and the next page's key."""
         params: dict[str, Any] = {"pod_name": pod_name, "page_size": 1000}
-        for _ in range(100):
-            body = await self._json("GET", f"api/jobs/{quote(resource_id)}/logs", "read the run's logs", params=params)
-            if not isinstance(body, dict) or not isinstance(body.get("logs"), list):
-                raise UpstreamError("Saturn Cloud answered the logs with an unexpected shape.")
-            lines.extend(entry for entry in body["logs"] if isinstance(entry, dict))
-            if not body.get("next_key"):
-                break
-            params = {**params, "next_key": body["next_key"]}
-        return lines
+        if next_key:
+            params["next_key"] = next_key
+        body = await self._json("GET", f"api/jobs/{quote(resource_id)}/logs", "read the run's logs", params=params)
+        if not isinstance(body, dict) or not isinstance(body.get("logs"), list):
+            raise UpstreamError("Saturn Cloud answered the logs with an unexpected shape.")
+        following = body.get("next_key")
+        lines = [entry for entry in body["logs"] if isinstance(entry, dict)]
+        return lines, following if isinstance(following, str) and following else None
 
     async def create_recipe(self, recipe: dict[str, Any], *, token: str | None = None) -> dict[str, Any]:
         """``POST /api/recipes``: create the resource a recipe describes (201 Recipe)."""

@@ -32,6 +32,8 @@ class BaseHandler(RequestHandler):
 
     def initialize(self, state: SimulatorState) -> None:  # type: ignore[override]
         self.state = state
+        if self.request.path.startswith("/api/"):  # what a client costs Saturn, by route
+            state.counter.count_call(self.request.method or "GET", self.request.path)
 
     def set_default_headers(self) -> None:
         self.set_header("Content-Type", "application/json; charset=UTF-8")

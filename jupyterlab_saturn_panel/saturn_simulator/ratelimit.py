@@ -9,6 +9,7 @@ resource appearing in a list). A *violation* is a status request for a resource 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable
 from typing import Callable
 
@@ -22,6 +23,7 @@ class StatusRequestCounter:
         self.requests: dict[str, int] = {}
         self.violations: dict[str, int] = {}
         self._last_answered: dict[str, float] = {}
+        self.calls: Counter[str] = Counter()
 
     def would_violate(self, resource_ids: Iterable[str]) -> list[str]:
         """The ids among these whose status was answered less than ``min_interval`` ago."""
@@ -50,9 +52,16 @@ class StatusRequestCounter:
             self.violations[rid] = self.violations.get(rid, 0) + 1
         return violating
 
+    def count_call(self, method: str, path: str) -> None:
+        """Count one API request by route (ids and names become placeholders), for benchmarks
+        and tests that measure what a client costs Saturn."""
+        parts = ["{id}" if len(p) == 32 and all(c in "0123456789abcdef" for c in p) else p for p in path.split("/")]
+        self.calls[f"{method} {'/'.join(parts)}"] += 1
+
     def reset(self) -> None:
         """Forget every count and every last-request time."""
         self.requests.clear()
+        self.calls.clear()
         self.violations.clear()
         self._last_answered.clear()
 
@@ -63,4 +72,5 @@ class StatusRequestCounter:
             "rate_limit_violations": sum(self.violations.values()),
             "violations_by_resource": dict(self.violations),
             "min_interval_seconds": self.min_interval,
+            "api_calls": dict(self.calls),
         }
