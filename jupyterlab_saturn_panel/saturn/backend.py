@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
+from statistics import median
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +38,10 @@ NOT_CONFIGURED_HINT = (
     "Set c.SaturnPanel.saturn_url and c.SaturnPanel.saturn_token (inside a Saturn Cloud resource"
     " they default to $SATURN_BASE_URL and $SATURN_TOKEN)."
 )
+
+
+#: Starts per workspace size whose median estimates a workspace never seen starting.
+RECENT_STARTS = 5
 
 
 def _is_active_status(value: Any) -> bool:
@@ -67,6 +73,8 @@ class SaturnBackend:
         # Start-time estimates: when we first saw each workspace pending, how long starts took.
         self._pending_since: dict[str, float] = {}
         self._last_duration: dict[str, float] = {}
+        self._sizes: dict[str, str] = {}  # workspace id -> its size, to pool estimates by size
+        self._durations_by_size: dict[str, deque[float]] = {}
         self._ticker: asyncio.Task[None] | None = None
         # Job runs: read again only when a job changed or is active (history is not free either).
         self._runs: dict[str, list[dict[str, Any]]] = {}
@@ -140,6 +148,7 @@ class SaturnBackend:
     def _workspace(self, workspace: dict[str, Any]) -> Resource:
         """Map a Workspace, first noting when its start began or how long it took."""
         resource = workspace_resource(workspace)
+        self._sizes[resource["id"]] = str(resource["details"].get("size") or "")
         self._track_start(resource["id"], resource["status"])
         return self._with_estimate(resource)
 
@@ -151,11 +160,16 @@ class SaturnBackend:
             began = self._pending_since.pop(resource_id)
             if status == "running":
                 self._last_duration[resource_id] = now - began
+                size = self._sizes.get(resource_id, "")
+                self._durations_by_size.setdefault(size, deque(maxlen=RECENT_STARTS)).append(now - began)
 
     def _with_estimate(self, resource: Resource) -> Resource:
         now = time.monotonic()
         elapsed = now - self._pending_since.get(resource["id"], now)
-        return with_estimate(resource, elapsed, self._last_duration.get(resource["id"]))
+        recent = self._durations_by_size.get(self._sizes.get(resource["id"], ""))
+        return with_estimate(
+            resource, elapsed, self._last_duration.get(resource["id"]), median(recent) if recent else None
+        )
 
     def _ensure_ticker(self) -> None:
         if self._pending_since and (self._ticker is None or self._ticker.done()):

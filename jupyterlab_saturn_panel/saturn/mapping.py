@@ -96,18 +96,25 @@ def workspace_resource(workspace: dict[str, Any]) -> Resource:
     )
 
 
-def with_estimate(resource: Resource, elapsed: float, last_duration: float | None) -> Resource:
+def with_estimate(
+    resource: Resource, elapsed: float, last_duration: float | None, size_median: float | None = None
+) -> Resource:
     """A pending workspace with its estimated progress (Saturn gives no progress events):
-    ``elapsed`` seconds since it was first seen pending, against its last start's duration."""
+    ``elapsed`` seconds since it was first seen pending, against its own last start's duration,
+    else the median of recent starts of workspaces of its size, else a first guess."""
     if resource["kind"] != "workspace" or resource["status"] != "pending":
         return resource
-    basis = "its last start" if last_duration else "a first start"
-    expected = last_duration or FIRST_START_GUESS
+    if last_duration:
+        expected, basis = last_duration, f"its last start took about {int(last_duration)} s"
+    elif size_median:
+        expected, basis = size_median, f"recent starts of this size took about {int(size_median)} s"
+    else:
+        expected, basis = FIRST_START_GUESS, f"no start seen yet; assuming about {int(FIRST_START_GUESS)} s"
     return {
         **resource,
         "progress": min(95, int(100 * elapsed / expected)),
         "progressEstimated": True,
-        "message": f"Saturn status: pending ({int(elapsed)} s; {basis} took about {int(expected)} s)",
+        "message": f"Saturn status: pending ({int(elapsed)} s; {basis})",
     }
 
 
