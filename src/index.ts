@@ -19,35 +19,41 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { fetchConfig } from './api';
 import {
+  decodeEvent,
+  errorMessage,
+  errorStatus,
+  EventStreamConnection,
+  fetchConfig
+} from './api';
+import {
+  ActionNotifier,
   addCommands,
   addContextMenuItems,
   addPaletteItems,
-  CommandIDs,
-  PALETTE_COMMANDS
+  openInNewTab
 } from './commands';
-import { EventStreamConnection } from './events';
+import { SaturnPanel } from './components/panel';
 import {
   addJobCommands,
   addJobContextMenuItems,
-  DEFAULT_JOB_SETTINGS,
-  JOB_PALETTE_COMMANDS,
-  IJobSettings
-} from './jobCommands';
-import { JobLauncherCards } from './launcher';
-import type { RunLogsWidget } from './logsWidget';
+  JobLauncherCards,
+  RunLogsWidget,
+  RunNotifier,
+  RunWatcher
+} from './jobs';
 import { ResourceModel } from './model';
-import { ActionNotifier, INotifierSettings } from './notifications';
-import { PANEL_ID, SaturnPanel } from './panel';
-import { errorMessage, errorStatus } from './request';
-import { RunNotifier } from './runNotifier';
-import { RunWatcher } from './runs';
+import {
+  CommandIDs,
+  DEFAULT_JOB_SETTINGS,
+  IJobSettings,
+  INotifierSettings,
+  PANEL_ID,
+  PLUGIN_ID,
+  TRANSLATION_DOMAIN
+} from './tokens';
 
-/**
- * The id of the main plugin (and of its settings schema).
- */
-export const PLUGIN_ID = 'jupyterlab-saturn-panel:plugin';
+export { PLUGIN_ID };
 
 /**
  * The main plugin: model, live event stream, panel, commands, notifications.
@@ -77,14 +83,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
     notebookTracker: INotebookTracker | null
   ): void => {
     translator = translator ?? nullTranslator;
-    const trans = translator.load('jupyterlab_saturn_panel');
+    const trans = translator.load(TRANSLATION_DOMAIN);
 
     const model = new ResourceModel();
     const connection = new EventStreamConnection({
       serverSettings: app.serviceManager.serverSettings
     });
     connection.received.connect((_, event) => {
-      model.handleEvent(event);
+      const decoded = decodeEvent(event);
+      if (decoded) {
+        model.apply(decoded);
+      }
     });
     connection.statusChanged.connect((_, status) => {
       model.setConnection(status);
@@ -97,7 +106,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       model,
       translator,
       onOpen: key => void app.commands.execute(CommandIDs.open, { key }),
-      openInNewTab: Private.tryOpenInNewTab
+      openInNewTab
     });
 
     const panel = new SaturnPanel({
@@ -141,9 +150,6 @@ const plugin: JupyterFrontEndPlugin<void> = {
       },
       openPanel: () => app.shell.activateById(PANEL_ID)
     });
-    if (palette) {
-      addPaletteItems(palette, translator, PALETTE_COMMANDS);
-    }
     addContextMenuItems(app);
 
     // Job runs: commands, log tabs, completion toasts, launcher cards.
@@ -162,7 +168,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       openPanel: () => app.shell.activateById(PANEL_ID)
     });
     if (palette) {
-      addPaletteItems(palette, translator, JOB_PALETTE_COMMANDS);
+      addPaletteItems(palette, translator);
     }
     addJobContextMenuItems(app);
     if (restorer) {
@@ -269,22 +275,5 @@ namespace Private {
       ),
       { autoClose: false }
     );
-  }
-
-  /**
-   * Open a URL in a new tab without a user gesture; false when the browser
-   * blocked the popup.
-   */
-  export function tryOpenInNewTab(url: string): boolean {
-    const opened = window.open(url, '_blank');
-    if (!opened) {
-      return false;
-    }
-    try {
-      opened.opener = null;
-    } catch {
-      // Cross-origin: nothing to detach.
-    }
-    return true;
   }
 }

@@ -1,21 +1,21 @@
 /**
  * The single source of truth of the panel: every resource, the backends'
- * configuration, the connection state and the filter.
+ * configuration, the connection state and the filter, as the decoded events
+ * of the server extension set them.
  */
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { IServerSentEvent } from './eventStream';
-import type { IConnectionStatus } from './events';
-import {
+import type {
   Backend,
   IConfig,
+  IConnectionStatus,
   IResource,
+  PanelEvent,
   ResourceAction,
-  ResourceKind,
-  normalizeConfig,
-  normalizeResource
-} from './resource';
+  ResourceKind
+} from './api';
+import { isDefaultServer } from './api';
 
 /**
  * A change of one resource.
@@ -225,50 +225,22 @@ export class ResourceModel implements IDisposable {
   }
 
   /**
-   * Apply one event of the `events` stream.
-   *
-   * @returns whether the event was understood
+   * Apply one decoded event of the `events` stream (see `decodeEvent`).
    */
-  handleEvent(event: IServerSentEvent): boolean {
-    let payload: unknown;
-    try {
-      payload = JSON.parse(event.data);
-    } catch {
-      console.warn(`saturn-panel: ignoring an event that is not JSON`, event);
-      return false;
-    }
-    switch (event.event) {
-      case 'snapshot': {
-        const list = Private.field(payload, 'resources');
-        if (!Array.isArray(list)) {
-          return false;
-        }
-        this.applySnapshot(
-          list.map(normalizeResource).filter((r): r is IResource => r !== null)
-        );
-        return true;
-      }
-      case 'resource': {
-        const resource = normalizeResource(payload);
-        if (!resource) {
-          return false;
-        }
-        this.applyResource(resource);
-        return true;
-      }
-      case 'removed': {
-        const key = Private.field(payload, 'key');
-        if (typeof key !== 'string') {
-          return false;
-        }
-        this.applyRemoved(key);
-        return true;
-      }
+  apply(event: PanelEvent): void {
+    switch (event.type) {
+      case 'snapshot':
+        this.applySnapshot(event.resources);
+        break;
+      case 'resource':
+        this.applyResource(event.resource);
+        break;
+      case 'removed':
+        this.applyRemoved(event.key);
+        break;
       case 'backends':
-        this.applyBackends(normalizeConfig(payload));
-        return true;
-      default:
-        return false;
+        this.applyBackends(event.config);
+        break;
     }
   }
 
@@ -488,16 +460,6 @@ export class ResourceModel implements IDisposable {
  */
 namespace Private {
   /**
-   * A field of an untrusted JSON object.
-   */
-  export function field(value: unknown, name: string): unknown {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return undefined;
-    }
-    return (value as { [key: string]: unknown })[name];
-  }
-
-  /**
    * Whether two resources are the same (the server sends plain JSON).
    */
   export function sameResource(a: IResource, b: IResource): boolean {
@@ -528,8 +490,8 @@ namespace Private {
           collator.compare(a.owner, b.owner) || (a.owner < b.owner ? -1 : 1)
         );
       }
-      const aDefault = a.backend === 'hub' && a.name === '';
-      const bDefault = b.backend === 'hub' && b.name === '';
+      const aDefault = isDefaultServer(a);
+      const bDefault = isDefaultServer(b);
       if (aDefault !== bDefault) {
         return aDefault ? -1 : 1;
       }

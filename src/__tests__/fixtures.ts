@@ -1,8 +1,9 @@
 /**
  * Shared test data: resources and configs shaped like docs/rest-api.md.
  */
-import type { IConfig, IResource } from '../resource';
-import { normalizeConfig, normalizeResource } from '../resource';
+import type { IConfig, IResource, IServerSentEvent } from '../api';
+import { decodeEvent, normalizeConfig, normalizeResource } from '../api';
+import type { ResourceModel } from '../model';
 
 /**
  * A raw hub server as the server sends it.
@@ -161,4 +162,17 @@ export function saturnJob(
     },
     ...extra
   };
+}
+
+/**
+ * Decode a server-sent event and apply it to a model, as the plugin does.
+ *
+ * @returns whether the event was understood
+ */
+export function feed(model: ResourceModel, event: IServerSentEvent): boolean {
+  const decoded = decodeEvent(event);
+  if (decoded) {
+    model.apply(decoded);
+  }
+  return decoded !== null;
 }

@@ -5,16 +5,11 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 
-import { addCommands, CommandIDs } from '../commands';
-import {
-  addJobCommands,
-  DEFAULT_JOB_SETTINGS,
-  IJobSettings
-} from '../jobCommands';
-import type { RunLogsWidget } from '../logsWidget';
+import { ActionNotifier, addCommands } from '../commands';
+import { SaturnPanel } from '../components/panel';
+import { addJobCommands, RunLogsWidget } from '../jobs';
 import { ResourceModel } from '../model';
-import { ActionNotifier } from '../notifications';
-import { SaturnPanel } from '../panel';
+import { CommandIDs, DEFAULT_JOB_SETTINGS, IJobSettings } from '../tokens';
 import { config, jobRun, resource, saturnJob } from './fixtures';
 import { typeInto, waitFor } from './dom';
 

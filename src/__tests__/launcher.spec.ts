@@ -2,7 +2,7 @@ import type { ILauncher } from '@jupyterlab/launcher';
 import { nullTranslator } from '@jupyterlab/translation';
 import { DisposableDelegate } from '@lumino/disposable';
 
-import { JobLauncherCards, selectLauncherJobs } from '../launcher';
+import { JobLauncherCards, selectLauncherJobs } from '../jobs/launcher';
 import { ResourceModel } from '../model';
 import { config, resource, saturnJob, saturnWorkspace } from './fixtures';
 

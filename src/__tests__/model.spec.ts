@@ -1,7 +1,7 @@
-import { EventStreamParser } from '../eventStream';
+import { EventStreamParser } from '../api/sse';
 import { IResourceChange, ResourceModel } from '../model';
 import { CAPTURED_STREAM } from './capturedStream';
-import { config, hubServer, resource, saturnWorkspace } from './fixtures';
+import { config, feed, hubServer, resource, saturnWorkspace } from './fixtures';
 
 const WS1 = '0123456789abcdef0123456789abcdef';
 const WS2 = 'fedcba9876543210fedcba9876543210';
@@ -12,7 +12,8 @@ function event(name: string, payload: unknown) {
 
 function snapshotModel(): ResourceModel {
   const model = new ResourceModel();
-  model.handleEvent(
+  feed(
+    model,
     event('snapshot', {
       resources: [
         hubServer('bob', 'zeta'),
@@ -29,7 +30,7 @@ function snapshotModel(): ResourceModel {
       ]
     })
   );
-  model.handleEvent(event('backends', config()));
+  feed(model, event('backends', config()));
   return model;
 }
 
@@ -43,7 +44,7 @@ describe('ResourceModel', () => {
       }
     });
     for (const event of new EventStreamParser().feed(CAPTURED_STREAM)) {
-      expect(model.handleEvent(event)).toBe(true);
+      expect(feed(model, event)).toBe(true);
     }
     expect(model.config?.hub.user).toBe('alice');
     // The hub progress went up to running (sent twice: activity changed),
@@ -94,7 +95,8 @@ describe('ResourceModel', () => {
     const changes: IResourceChange[] = [];
     model.resourceChanged.connect((_, change) => changes.push(change));
 
-    model.handleEvent(
+    feed(
+      model,
       event(
         'resource',
         hubServer('carol', 'new', { status: 'pending', progress: 10 })
@@ -109,7 +111,7 @@ describe('ResourceModel', () => {
     expect(changes[0].oldValue).toBeNull();
     expect(changes[0].newValue?.status).toBe('pending');
 
-    model.handleEvent(event('removed', { key: 'hub/bob/zeta' }));
+    feed(model, event('removed', { key: 'hub/bob/zeta' }));
     expect(model.hubServers()[1].resources.map(r => r.key)).toEqual([
       'hub/bob/'
     ]);
@@ -123,7 +125,8 @@ describe('ResourceModel', () => {
     const model = snapshotModel();
     const changes: IResourceChange[] = [];
     model.resourceChanged.connect((_, change) => changes.push(change));
-    model.handleEvent(
+    feed(
+      model,
       event('snapshot', {
         resources: [
           hubServer('alice', ''),
@@ -141,7 +144,8 @@ describe('ResourceModel', () => {
 
   it('keeps progress while pending and clears it on pending → running', () => {
     const model = snapshotModel();
-    model.handleEvent(
+    feed(
+      model,
       event(
         'resource',
         hubServer('alice', 'alpha2', {
@@ -155,7 +159,8 @@ describe('ResourceModel', () => {
     expect(model.get('hub/alice/alpha2')?.progress).toBe(50);
     expect(model.get('hub/alice/alpha2')?.message).toBe('Fake step 2/4');
 
-    model.handleEvent(
+    feed(
+      model,
       event(
         'resource',
         hubServer('alice', 'alpha2', {
@@ -212,7 +217,8 @@ describe('ResourceModel', () => {
 
   it('applies backends events and exposes their messages', () => {
     const model = snapshotModel();
-    model.handleEvent(
+    feed(
+      model,
       event('backends', {
         hub: {
           configured: true,
@@ -256,12 +262,12 @@ describe('ResourceModel', () => {
     const warn = jest
       .spyOn(console, 'warn')
       .mockImplementation(() => undefined);
-    expect(
-      model.handleEvent({ event: 'resource', data: '{not json', id: '' })
-    ).toBe(false);
-    expect(model.handleEvent(event('resource', { key: 'x' }))).toBe(false);
-    expect(model.handleEvent(event('removed', { nope: 1 }))).toBe(false);
-    expect(model.handleEvent(event('mystery', {}))).toBe(false);
+    expect(feed(model, { event: 'resource', data: '{not json', id: '' })).toBe(
+      false
+    );
+    expect(feed(model, event('resource', { key: 'x' }))).toBe(false);
+    expect(feed(model, event('removed', { nope: 1 }))).toBe(false);
+    expect(feed(model, event('mystery', {}))).toBe(false);
     expect(model.resources).toHaveLength(7);
     warn.mockRestore();
   });
@@ -271,7 +277,8 @@ describe('ResourceModel', () => {
     const key = 'hub/alice/dev';
     const before = model.revision(key);
     // The stream reports the server gone before the DELETE answer arrives.
-    model.handleEvent(
+    feed(
+      model,
       event('resource', hubServer('alice', 'dev', { status: 'stopped' }))
     );
     const stale = resource(

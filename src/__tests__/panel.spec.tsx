@@ -4,10 +4,10 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 
-import { addCommands, CommandIDs } from '../commands';
+import { ActionNotifier, addCommands } from '../commands';
+import { SaturnPanel } from '../components/panel';
 import { ResourceModel } from '../model';
-import { ActionNotifier } from '../notifications';
-import { SaturnPanel } from '../panel';
+import { CommandIDs } from '../tokens';
 import { config, hubServer, resource, saturnWorkspace } from './fixtures';
 import { waitFor } from './dom';
 

@@ -1,12 +1,13 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { DEFAULT_JOB_SETTINGS, notebookJobRequest } from '../jobCommands';
+import { notebookJobRequest } from '../jobs/notebookJob';
+import { DEFAULT_JOB_SETTINGS } from '../tokens';
 import {
   formatParameters,
   parseParameters,
   parseParameterValue,
   validateParameterName
-} from '../parameters';
+} from '../jobs/parameters';
 
 const trans = nullTranslator.load('jupyterlab_saturn_panel');
 

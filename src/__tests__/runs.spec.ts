@@ -2,17 +2,11 @@ import { Notification } from '@jupyterlab/apputils';
 import { nullTranslator } from '@jupyterlab/translation';
 
 import { ResourceModel } from '../model';
-import { RunNotifier } from '../runNotifier';
-import {
-  IRunFinished,
-  jobIdFromKey,
-  jobRuns,
-  normalizeRun,
-  runDuration,
-  RunWatcher,
-  shortRunName
-} from '../runs';
-import { config, jobRun, resource, saturnJob } from './fixtures';
+import { jobIdFromKey } from '../api/keys';
+import { jobRuns, normalizeRun, runDuration, shortRunName } from '../api/runs';
+import { RunNotifier } from '../jobs/runNotifier';
+import { IRunFinished, RunWatcher } from '../jobs/runWatcher';
+import { config, feed, jobRun, resource, saturnJob } from './fixtures';
 
 const JOB = 'bb5fed2f9b12456699cade80c816dabf';
 const OTHER = 'ff4b2d4b521a44418b69d5d2151ee223';
@@ -35,9 +29,9 @@ function setup() {
   const finished: IRunFinished[] = [];
   watcher.runFinished.connect((_, f) => finished.push(f));
   const job = (runs: { [key: string]: unknown }[]) =>
-    model.handleEvent(event('resource', saturnJob(JOB, 'train-model', runs)));
+    feed(model, event('resource', saturnJob(JOB, 'train-model', runs)));
   const snapshot = (resources: unknown[]) =>
-    model.handleEvent(event('snapshot', { resources }));
+    feed(model, event('snapshot', { resources }));
   const reported = () => finished.map(f => [f.run.name, f.run.status]);
   return { model, watcher, finished, job, snapshot, reported };
 }
@@ -99,7 +93,8 @@ describe('RunWatcher', () => {
   it('reports nothing for a job that appears with finished runs only', () => {
     const { snapshot, model, reported } = setup();
     snapshot([]);
-    model.handleEvent(
+    feed(
+      model,
       event(
         'resource',
         saturnJob(OTHER, 'nb-report-abc123', [jobRun('nb-run-1', 'completed')])
@@ -129,7 +124,7 @@ describe('RunWatcher', () => {
   it('forgets the runs of a removed job', () => {
     const { snapshot, job, model, reported, watcher } = setup();
     snapshot([saturnJob(JOB, 'train-model', [jobRun(R1, 'running')])]);
-    model.handleEvent(event('removed', { key: KEY }));
+    feed(model, event('removed', { key: KEY }));
     expect(watcher.isWatching(KEY, R1)).toBe(false);
     job([jobRun(R1, 'completed')]);
     expect(reported()).toEqual([]);

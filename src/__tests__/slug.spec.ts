@@ -5,7 +5,7 @@ import {
   sanitizeDisplayName,
   validateDisplayName,
   validateServerName
-} from '../slug';
+} from '../dialogs/slug';
 
 const trans = nullTranslator.load('jupyterlab_saturn_panel');
 

@@ -6,7 +6,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import type { Backend, IConfig } from '../resource';
+import type { Backend, IConfig } from '../api';
 
 /**
  * Properties of `BackendNotice`.

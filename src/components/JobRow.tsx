@@ -6,15 +6,21 @@
 import { runIcon, stopIcon, textEditorIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { CommandIDs } from '../commands';
-import { IResource, resourceLabel } from '../resource';
-import { IRun, isRunActive, jobRuns, runDuration } from '../runs';
+import {
+  IResource,
+  IRun,
+  isActive,
+  jobRuns,
+  resourceLabel,
+  runDuration
+} from '../api';
 import {
   formatAbsoluteTime,
   formatDuration,
   formatRelativeTime,
   parseTime
 } from '../time';
+import { CommandIDs } from '../tokens';
 import { CommandButton } from './CommandButton';
 import type { IPanelContext } from './context';
 import { ownerAndSize } from './RowMeta';
@@ -128,7 +134,7 @@ function RunItem(props: IRunItemProps): JSX.Element {
   const { trans, commands } = context;
   const args = { key: job.key, run: run.name };
   const started = parseTime(run.started);
-  const active = isRunActive(run.status);
+  const active = isActive(run.status);
   return (
     <li
       className={`jp-SaturnPanel-run jp-mod-${run.status}`}

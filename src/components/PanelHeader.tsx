@@ -11,8 +11,8 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { CommandIDs } from '../commands';
-import type { DisconnectReason } from '../events';
+import type { DisconnectReason } from '../api';
+import { CommandIDs } from '../tokens';
 import type { IPanelContext } from './context';
 import { useNow } from './useNow';
 

@@ -10,14 +10,14 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { CommandIDs } from '../commands';
 import {
   IResource,
   ResourceAction,
   isDefaultServer,
   resourceLabel
-} from '../resource';
+} from '../api';
 import { formatAbsoluteTime, formatRelativeTime, parseTime } from '../time';
+import { CommandIDs } from '../tokens';
 import { CommandButton } from './CommandButton';
 import type { IPanelContext } from './context';
 import { ProgressBar } from './ProgressBar';

@@ -4,7 +4,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import type { IResource } from '../resource';
+import type { IResource } from '../api';
 
 /**
  * The owner (when the list holds other users' resources) and the size, as

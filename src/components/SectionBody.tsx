@@ -4,7 +4,7 @@
 import { UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { Backend, isUsable, IResource } from '../resource';
+import { Backend, isUsable, IResource } from '../api';
 import { BackendNotice } from './BackendNotice';
 import type { IPanelContext } from './context';
 import { JobRow } from './JobRow';

@@ -4,13 +4,13 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { ResourceStatus, statusLabel } from '../resource';
+import { Status, statusLabel } from '../api';
 
 /**
  * Properties of `StatusBadge`.
  */
 export interface IStatusBadgeProps {
-  readonly status: ResourceStatus;
+  readonly status: Status;
   readonly trans: TranslationBundle;
 }
 

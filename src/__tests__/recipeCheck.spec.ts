@@ -1,6 +1,6 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { checkRecipe } from '../recipe';
+import { checkRecipe } from '../dialogs/recipeCheck';
 
 const trans = nullTranslator.load('jupyterlab_saturn_panel');
 

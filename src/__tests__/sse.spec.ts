@@ -1,4 +1,4 @@
-import { EventStreamParser, IServerSentEvent } from '../eventStream';
+import { EventStreamParser, IServerSentEvent } from '../api/sse';
 import { CAPTURED_STREAM } from './capturedStream';
 import { hubServer } from './fixtures';
 

@@ -2,7 +2,7 @@ import { Notification } from '@jupyterlab/apputils';
 import { nullTranslator } from '@jupyterlab/translation';
 
 import { ResourceModel } from '../model';
-import { ActionNotifier } from '../notifications';
+import { ActionNotifier } from '../commands/actionNotifier';
 import { config, hubServer, resource } from './fixtures';
 
 const KEY = 'hub/alice/dev';

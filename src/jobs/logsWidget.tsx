@@ -16,15 +16,20 @@ import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
-import type { ILogLine, IRunLogs } from './api';
-import { CommandIDs } from './commands';
-import { StatusBadge } from './components/StatusBadge';
-import { saturnJobIcon } from './icons';
-import { ILinesUpdate, LogFollower } from './logs';
-import type { IResourceChange, ResourceModel } from './model';
-import { resourceLabel } from './resource';
-import { isRunActive, jobRuns, shortRunName } from './runs';
-import { formatAbsoluteTime, parseTime } from './time';
+import {
+  ILogLine,
+  IRunLogs,
+  isActive,
+  jobRuns,
+  resourceLabel,
+  shortRunName
+} from '../api';
+import { StatusBadge } from '../components/StatusBadge';
+import { saturnJobIcon } from '../icons';
+import type { IResourceChange, ResourceModel } from '../model';
+import { formatAbsoluteTime, parseTime } from '../time';
+import { CommandIDs } from '../tokens';
+import { ILinesUpdate, LogFollower } from './logFollower';
 
 /**
  * The scrolling list of log lines (the content of `RunLogsWidget`).
@@ -318,7 +323,7 @@ export class RunLogsWidget extends MainAreaWidget<RunLogsView> {
     const run = jobRuns(change.newValue).find(r => r.name === this.run);
     if (
       run &&
-      !isRunActive(run.status) &&
+      !isActive(run.status) &&
       !this._follower.complete &&
       this._follower.status !== run.status &&
       !this._follower.isPaused

@@ -8,8 +8,8 @@ import {
   startHubServer,
   startResource,
   stopResource
-} from '../api';
-import { errorMessage, errorStatus, requestAPI } from '../request';
+} from '../api/endpoints';
+import { errorMessage, errorStatus, requestAPI } from '../api/request';
 import { hubServer, resource, saturnWorkspace } from './fixtures';
 
 const trans = nullTranslator.load('jupyterlab_saturn_panel');
@@ -156,20 +156,28 @@ describe('api', () => {
   });
 
   it('posts a recipe, with the user only when given', async () => {
-    const fake = fakeFetch(201, {
-      id: WS,
-      type: 'workspace',
-      name: 'ws',
-      owner: 'bob',
-      resource: saturnWorkspace(WS, 'ws', { owner: 'bob' })
-    });
+    // The server answers 201 with the created resource itself.
+    const fake = fakeFetch(201, saturnWorkspace(WS, 'ws', { owner: 'bob' }));
     restore = fake.restore;
     const recipe = { type: 'workspace', spec: { name: 'ws' } };
     const created = await createFromRecipe(recipe);
     await createFromRecipe(recipe, 'bob');
     expect(await fake.requests[0].json()).toEqual({ recipe });
     expect(await fake.requests[1].json()).toEqual({ recipe, user: 'bob' });
-    expect(created.resource?.key).toBe(`saturn/workspace/${WS}`);
-    expect(created.owner).toBe('bob');
+    expect(fake.requests.map(r => [r.method, apiPath(r)])).toEqual([
+      ['POST', 'saturn/recipes'],
+      ['POST', 'saturn/recipes']
+    ]);
+    expect(created).toEqual(
+      resource(saturnWorkspace(WS, 'ws', { owner: 'bob' }))
+    );
+    expect(created?.key).toBe(`saturn/workspace/${WS}`);
+    expect(created?.owner).toBe('bob');
+  });
+
+  it('answers null for a recipe answer that is not a resource', async () => {
+    const fake = fakeFetch(201, { id: WS, type: 'deployment', name: 'x' });
+    restore = fake.restore;
+    expect(await createFromRecipe({ type: 'deployment' })).toBeNull();
   });
 });

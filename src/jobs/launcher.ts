@@ -6,8 +6,8 @@ import type { ILauncher } from '@jupyterlab/launcher';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 
-import type { ResourceModel } from './model';
-import type { IResource } from './resource';
+import type { IResource } from '../api';
+import type { ResourceModel } from '../model';
 
 /**
  * How many jobs get a card when none is pinned.

@@ -3,7 +3,6 @@
  */
 import type { JSONObject } from '@lumino/coreutils';
 
-import type { IParameters } from './parameters';
 import { quote, requestAPI } from './request';
 import {
   IConfig,
@@ -11,18 +10,8 @@ import {
   normalizeConfig,
   normalizeResource
 } from './resource';
-import { activeRun, IRun, isRunStatus, normalizeRun, RunStatus } from './runs';
-
-/**
- * The answer of `POST saturn/recipes`.
- */
-export interface IRecipeCreated {
-  readonly id: string;
-  readonly type: string;
-  readonly name: string;
-  readonly owner: string;
-  readonly resource: IResource | null;
-}
+import { activeRun, IRun, normalizeRun } from './runs';
+import { isStatus, Status } from './statuses';
 
 /**
  * `GET config`.
@@ -128,24 +117,20 @@ export async function startHubServer(
  *
  * @param recipe - the recipe (`{schema_version, type, spec}`)
  * @param user - create it for this user (admin token only)
+ * @returns the created resource (201), or null when the answer could not be
+ * read as a resource
  */
 export async function createFromRecipe(
   recipe: JSONObject,
   user?: string
-): Promise<IRecipeCreated> {
+): Promise<IResource | null> {
   const body: JSONObject = user ? { recipe, user } : { recipe };
-  const answer = await requestAPI<{ [key: string]: unknown } | null>(
-    'saturn/recipes',
-    { method: 'POST', body: JSON.stringify(body) }
+  return normalizeResource(
+    await requestAPI<unknown>('saturn/recipes', {
+      method: 'POST',
+      body: JSON.stringify(body)
+    })
   );
-  const raw = answer ?? {};
-  return {
-    id: typeof raw.id === 'string' ? raw.id : '',
-    type: typeof raw.type === 'string' ? raw.type : '',
-    name: typeof raw.name === 'string' ? raw.name : '',
-    owner: typeof raw.owner === 'string' ? raw.owner : '',
-    resource: normalizeResource(raw.resource)
-  };
 }
 
 /**
@@ -164,7 +149,7 @@ export interface ILogLine {
  */
 export interface IRunLogs {
   readonly run: string;
-  readonly status: RunStatus;
+  readonly status: Status;
   /**
    * Every line so far, oldest first.
    */
@@ -230,7 +215,7 @@ export async function fetchRunLogs(id: string, run: string): Promise<IRunLogs> {
   const lines = Array.isArray(raw.lines) ? raw.lines : [];
   return {
     run: typeof raw.run === 'string' ? raw.run : run,
-    status: isRunStatus(raw.status) ? raw.status : 'error',
+    status: isStatus(raw.status) ? raw.status : 'error',
     complete: raw.complete === true,
     lines: lines.map(line => {
       const value: { timestamp?: unknown; content?: unknown } =
@@ -246,6 +231,18 @@ export async function fetchRunLogs(id: string, run: string): Promise<IRunLogs> {
       };
     })
   };
+}
+
+/**
+ * A papermill parameter value as sent to `POST saturn/notebook-jobs`.
+ */
+export type ParameterValue = string | number | boolean;
+
+/**
+ * Papermill parameters by name.
+ */
+export interface IParameters {
+  [name: string]: ParameterValue;
 }
 
 /**

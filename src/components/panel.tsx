@@ -13,17 +13,24 @@ import type { CommandRegistry } from '@lumino/commands';
 import { AccordionPanel } from '@lumino/widgets';
 import * as React from 'react';
 
-import { CommandIDs } from './commands';
-import type { IPanelContext } from './components/context';
-import { PanelHeader } from './components/PanelHeader';
-import { SectionBody, SectionKind } from './components/SectionBody';
-import { saturnPanelIcon } from './icons';
-import type { ResourceModel } from './model';
+import { saturnPanelIcon } from '../icons';
+import type { ResourceModel } from '../model';
+import { CommandIDs, PANEL_ID, TRANSLATION_DOMAIN } from '../tokens';
+import type { IPanelContext } from './context';
+import { PanelHeader } from './PanelHeader';
+import { SectionBody, SectionKind } from './SectionBody';
 
 /**
- * The id of the panel's DOM node (a stable hook for browser tests).
+ * Scroll a resource's row into view, once the panel is laid out.
  */
-export const PANEL_ID = 'saturn-panel';
+export function revealRow(key: string): void {
+  requestAnimationFrame(() => {
+    const row = document.querySelector(
+      `.jp-SaturnPanel-row[data-key="${CSS.escape(key)}"]`
+    );
+    row?.scrollIntoView?.({ block: 'nearest' }); // absent in jsdom
+  });
+}
 
 /**
  * The sidebar panel.
@@ -34,7 +41,7 @@ export class SaturnPanel extends SidePanel {
    */
   constructor(options: SaturnPanel.IOptions) {
     super({ translator: options.translator });
-    const trans = options.translator.load('jupyterlab_saturn_panel');
+    const trans = options.translator.load(TRANSLATION_DOMAIN);
     const context: IPanelContext = {
       model: options.model,
       commands: options.commands,

@@ -4,17 +4,7 @@
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 
-/**
- * A parameter value as sent to `POST saturn/notebook-jobs`.
- */
-export type ParameterValue = string | number | boolean;
-
-/**
- * Parameters by name.
- */
-export interface IParameters {
-  [name: string]: ParameterValue;
-}
+import type { IParameters, ParameterValue } from '../api';
 
 /**
  * The outcome of parsing the parameters text.

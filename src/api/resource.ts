@@ -1,7 +1,10 @@
 /**
- * Types of the REST contract (docs/rest-api.md) and helpers around them.
+ * The Resource and Config of the REST contract (docs/rest-api.md) and
+ * helpers around them.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
+
+import { isStatus, Status } from './statuses';
 
 /**
  * The backend a resource lives on.
@@ -12,23 +15,6 @@ export type Backend = 'hub' | 'saturn';
  * What a resource is.
  */
 export type ResourceKind = 'server' | 'workspace' | 'job';
-
-/**
- * Every status a resource can be in.
- */
-export const RESOURCE_STATUSES = [
-  'stopped',
-  'pending',
-  'running',
-  'stopping',
-  'error',
-  'completed'
-] as const;
-
-/**
- * The status of a resource.
- */
-export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
 
 /**
  * Every action the server may offer on a resource.
@@ -67,7 +53,7 @@ export interface IResource {
   readonly name: string;
   readonly displayName: string;
   readonly owner: string;
-  readonly status: ResourceStatus;
+  readonly status: Status;
   /**
    * 0-100 while pending, else null.
    */
@@ -159,16 +145,6 @@ export interface IConfig {
 }
 
 /**
- * Whether a value is one of the known statuses.
- */
-export function isResourceStatus(value: unknown): value is ResourceStatus {
-  return (
-    typeof value === 'string' &&
-    (RESOURCE_STATUSES as ReadonlyArray<string>).includes(value)
-  );
-}
-
-/**
  * Turn untrusted JSON into a resource, or null when it is not one.
  *
  * #### Notes
@@ -191,9 +167,7 @@ export function normalizeResource(value: unknown): IResource | null {
   if (kind !== 'server' && kind !== 'workspace' && kind !== 'job') {
     return null;
   }
-  const status: ResourceStatus = isResourceStatus(value.status)
-    ? value.status
-    : 'error';
+  const status: Status = isStatus(value.status) ? value.status : 'error';
   let progress: number | null = null;
   if (
     status === 'pending' &&
@@ -294,43 +268,6 @@ export function resourceLabel(
  */
 export function isDefaultServer(resource: IResource): boolean {
   return resource.backend === 'hub' && resource.name === '';
-}
-
-/**
- * The translated label of a status.
- */
-export function statusLabel(
-  status: ResourceStatus,
-  trans: TranslationBundle
-): string {
-  switch (status) {
-    case 'stopped':
-      return trans.__('stopped');
-    case 'pending':
-      return trans.__('pending');
-    case 'running':
-      return trans.__('running');
-    case 'stopping':
-      return trans.__('stopping');
-    case 'error':
-      return trans.__('error');
-    case 'completed':
-      return trans.__('completed');
-  }
-}
-
-/**
- * Whether a resource is in a state that will change on its own.
- */
-export function isTransitional(status: ResourceStatus): boolean {
-  return status === 'pending' || status === 'stopping';
-}
-
-/**
- * The resource key of a hub server.
- */
-export function hubServerKey(user: string, name: string): string {
-  return `hub/${user}/${name}`;
 }
 
 /**

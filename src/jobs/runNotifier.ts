@@ -7,9 +7,10 @@ import { Notification } from '@jupyterlab/apputils';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 
-import { resourceLabel } from './resource';
-import { IRunFinished, runDuration, RunWatcher } from './runs';
-import { formatDuration } from './time';
+import { resourceLabel, runDuration } from '../api';
+import { formatDuration } from '../time';
+import { TRANSLATION_DOMAIN } from '../tokens';
+import type { IRunFinished, RunWatcher } from './runWatcher';
 
 /**
  * Turns the watcher's finished runs into toasts.
@@ -20,7 +21,7 @@ export class RunNotifier implements IDisposable {
    */
   constructor(options: RunNotifier.IOptions) {
     this._watcher = options.watcher;
-    this._trans = options.translator.load('jupyterlab_saturn_panel');
+    this._trans = options.translator.load(TRANSLATION_DOMAIN);
     this._openLogs = options.openLogs;
     this._watcher.runFinished.connect(this._onFinished, this);
   }

@@ -1,11 +1,11 @@
 import { ServerConnection } from '@jupyterlab/services';
 
-import type { IServerSentEvent } from '../eventStream';
+import type { IServerSentEvent } from '../api/sse';
 import {
   backoffDelay,
   EventStreamConnection,
   IConnectionStatus
-} from '../events';
+} from '../api/connection';
 
 const settings = ServerConnection.makeSettings({
   baseUrl: 'http://localhost:8888/lab-base/'

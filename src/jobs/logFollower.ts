@@ -5,9 +5,7 @@
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { ILogLine, IRunLogs } from './api';
-import { errorStatus } from './request';
-import type { RunStatus } from './runs';
+import { errorStatus, ILogLine, IRunLogs, Status } from '../api';
 
 /**
  * What changed in the lines after a fetch.
@@ -93,7 +91,7 @@ export class LogFollower implements IDisposable {
   /**
    * The run's status as the last answer told, null before the first.
    */
-  get status(): RunStatus | null {
+  get status(): Status | null {
     return this._status;
   }
 
@@ -296,7 +294,7 @@ export class LogFollower implements IDisposable {
   private _interval: number;
   private _maxInterval: number;
   private _lines: ILogLine[] = [];
-  private _status: RunStatus | null = null;
+  private _status: Status | null = null;
   private _complete = false;
   private _error: string | null = null;
   private _errorStatus: number | null = null;

@@ -2,10 +2,9 @@ import { ServerConnection } from '@jupyterlab/services';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
-import type { ILogLine, IRunLogs } from '../api';
-import { diffLines, LogFollower } from '../logs';
-import { RunLogsView } from '../logsWidget';
-import type { RunStatus } from '../runs';
+import type { ILogLine, IRunLogs, Status } from '../api';
+import { diffLines, LogFollower } from '../jobs/logFollower';
+import { RunLogsView } from '../jobs/logsWidget';
 
 const trans = nullTranslator.load('jupyterlab_saturn_panel');
 
@@ -21,7 +20,7 @@ function lines(...contents: string[]): ILogLine[] {
  * (the last one repeats), and the calls are counted.
  */
 function script(
-  ...states: { lines: ILogLine[]; status?: RunStatus; complete?: boolean }[]
+  ...states: { lines: ILogLine[]; status?: Status; complete?: boolean }[]
 ) {
   let calls = 0;
   const fetch = jest.fn(async (): Promise<IRunLogs> => {
@@ -123,7 +122,7 @@ describe('LogFollower', () => {
       { lines: lines('a', 'b'), status: 'completed', complete: true }
     );
     const follower = new LogFollower({ fetch, interval: 2000 });
-    const states: [RunStatus | null, boolean][] = [];
+    const states: [Status | null, boolean][] = [];
     follower.stateChanged.connect(() =>
       states.push([follower.status, follower.complete])
     );

@@ -4,32 +4,19 @@
  * progress bar and text follow the start's progress, then success (with an
  * "Open" action) or error (with the server's message).
  */
-import { Dialog, Notification, showErrorMessage } from '@jupyterlab/apputils';
+import { Notification } from '@jupyterlab/apputils';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 
-import type { IResourceChange, ResourceModel } from './model';
-import { IResource, resourceLabel } from './resource';
+import { IResource, resourceLabel } from '../api';
+import type { IResourceChange, ResourceModel } from '../model';
+import { INotifierSettings, TRANSLATION_DOMAIN } from '../tokens';
+import { howToFixActions } from './kit';
 
 /**
  * What the notifier tracks for one request.
  */
 export type TrackedAction = 'start' | 'stop' | 'delete';
-
-/**
- * The user preferences the notifier follows.
- */
-export interface INotifierSettings {
-  /**
-   * Show a toast while a start runs and when it completes; failures are
-   * always shown.
-   */
-  notifyOnStartComplete: boolean;
-  /**
-   * Open a new tab when a start requested from this tab completes.
-   */
-  openOnReady: boolean;
-}
 
 /**
  * Follows requested actions in the model and reports them as toasts.
@@ -40,7 +27,7 @@ export class ActionNotifier implements IDisposable {
    */
   constructor(options: ActionNotifier.IOptions) {
     this._model = options.model;
-    this._trans = options.translator.load('jupyterlab_saturn_panel');
+    this._trans = options.translator.load(TRANSLATION_DOMAIN);
     this._onOpen = options.onOpen;
     this._openInNewTab = options.openInNewTab;
     this._model.resourceChanged.connect(this._onResourceChanged, this);
@@ -128,19 +115,12 @@ export class ActionNotifier implements IDisposable {
       return;
     }
     const text = Private.failureMessage(tracked, message, this._trans);
-    const actions: Notification.IAction[] = hint
-      ? [
-          {
-            label: this._trans.__('How to fix'),
-            caption: hint,
-            callback: () =>
-              void showErrorMessage(text, { message: `${text}\n\n${hint}` }, [
-                Dialog.okButton({ label: this._trans.__('OK') })
-              ])
-          }
-        ]
-      : [];
-    this._finish(key, 'error', text, actions);
+    this._finish(
+      key,
+      'error',
+      text,
+      howToFixActions(text, text, hint, this._trans)
+    );
   }
 
   /**

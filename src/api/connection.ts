@@ -11,7 +11,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { EventStreamParser, IServerSentEvent } from './eventStream';
+import { EventStreamParser, IServerSentEvent } from './sse';
 import { apiUrl, errorStatus } from './request';
 
 /**
@@ -319,15 +319,14 @@ export class EventStreamConnection implements IDisposable {
    */
   private _sleep(ms: number): Promise<void> {
     return new Promise(resolve => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+      const done = (): void => {
         clearTimeout(timer);
-        if (self._wakeUp === done) {
-          self._wakeUp = null;
+        if (this._wakeUp === done) {
+          this._wakeUp = null;
         }
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this._wakeUp = done;
     });
   }

@@ -122,3 +122,17 @@ export function validateDisplayName(
   }
   return null;
 }
+
+/**
+ * Whether a text holds a control character (U+0000-U+001F, U+007F), which
+ * no hub user name may contain.
+ */
+export function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,136 @@
+/**
+ * The command that creates and starts a named hub server, asking for its
+ * name (checked live) unless given a valid one.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { Notification } from '@jupyterlab/apputils';
+import { PageConfig } from '@jupyterlab/coreutils';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { addIcon } from '@jupyterlab/ui-components';
+import type { IDisposable } from '@lumino/disposable';
+
+import { errorDetails, hubServerKey, isUsable, startHubServer } from '../api';
+import { INewServer, NewServerBody, showFormDialog } from '../dialogs';
+import type { ResourceModel } from '../model';
+import { CommandIDs } from '../tokens';
+import type { ActionNotifier } from './actionNotifier';
+import { iconOutsidePalette, sendAndApply, warn } from './kit';
+
+/**
+ * What the command needs.
+ */
+export interface ICreateServerOptions {
+  app: JupyterFrontEnd;
+  model: ResourceModel;
+  notifier: ActionNotifier;
+  trans: TranslationBundle;
+}
+
+/**
+ * Register `saturn-panel:create-server`.
+ */
+export function addCreateServerCommand(
+  options: ICreateServerOptions
+): IDisposable {
+  const { app, model, notifier, trans } = options;
+
+  /**
+   * Create and start the server; an error message, or null when accepted.
+   */
+  const submit = async (value: INewServer): Promise<string | null> => {
+    const key = hubServerKey(value.user, value.name);
+    try {
+      await sendAndApply(
+        model,
+        key,
+        () =>
+          startHubServer(
+            value.user,
+            value.name,
+            value.displayName || undefined
+          ),
+        false
+      );
+      notifier.track(key, 'start', value.displayName || value.name);
+      notifier.accepted(key);
+      return null;
+    } catch (error) {
+      return errorDetails(error, trans);
+    }
+  };
+
+  return app.commands.addCommand(CommandIDs.createServer, {
+    label: trans.__('New Named Server…'),
+    caption: trans.__('New named server'),
+    icon: iconOutsidePalette(addIcon),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          name: {
+            type: 'string',
+            description: trans.__('Server name (JupyterHub 6 slug rules)')
+          },
+          displayName: {
+            type: 'string',
+            description: trans.__('Free-form display name')
+          },
+          user: { type: 'string', description: trans.__('Owner') }
+        }
+      }
+    },
+    isEnabled: () => {
+      const hub = model.config?.hub ?? null;
+      return isUsable(hub) && !!hub && hub.abilities.start;
+    },
+    execute: async args => {
+      const hub = model.config?.hub ?? null;
+      if (!hub || !isUsable(hub) || !hub.abilities.start) {
+        warn(
+          trans.__(
+            'JupyterHub servers cannot be created now: see the JupyterHub section of the Saturn Panel.'
+          )
+        );
+        return;
+      }
+      const hubUser = PageConfig.getOption('hubUser');
+      const defaultUser =
+        typeof args.user === 'string'
+          ? args.user
+          : hub.kind === 'service'
+            ? hubUser
+            : (hub.user ?? hubUser);
+      const body = new NewServerBody({
+        trans,
+        user: defaultUser,
+        askUser:
+          hub.abilities.listAllUsers || hub.kind === 'service' || !defaultUser,
+        name: typeof args.name === 'string' ? args.name : undefined,
+        displayName:
+          typeof args.displayName === 'string' ? args.displayName : undefined,
+        exists: (user, name) =>
+          model.get(hubServerKey(user, name)) !== undefined,
+        submit
+      });
+      if (typeof args.name === 'string' && body.isValid()) {
+        // Everything given and valid: no need to ask.
+        const error = await submit(body.getValue());
+        body.dispose();
+        if (error) {
+          Notification.error(
+            trans.__('Could not create %1: %2', args.name, error),
+            { autoClose: false }
+          );
+        }
+        return;
+      }
+      await showFormDialog({
+        title: trans.__('New Named Server'),
+        body,
+        acceptLabel: trans.__('Create and Start'),
+        trans,
+        focusNodeSelector: 'input[name="displayName"]'
+      });
+    }
+  });
+}

@@ -1,0 +1,235 @@
+/**
+ * The new-from-recipe dialog: paste JSON or load a `.json` file, check it,
+ * optionally create it for another user.
+ */
+import type { Contents } from '@jupyterlab/services';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import type { JSONObject } from '@lumino/coreutils';
+import * as React from 'react';
+
+import { FormBody, FormErrors, lastResultByText } from './form';
+import { checkRecipe, IRecipeCheck } from './recipeCheck';
+
+/**
+ * The value of the recipe dialog once a resource was created.
+ */
+export interface IRecipeResult {
+  readonly recipe: JSONObject;
+  readonly user: string | null;
+}
+
+/**
+ * The body of the new-from-recipe dialog: paste JSON or load a `.json` file
+ * from the Jupyter contents, check it, optionally create it for another user.
+ */
+export class RecipeBody extends FormBody<IRecipeResult> {
+  /**
+   * Create the body.
+   */
+  constructor(options: RecipeBody.IOptions) {
+    super(options.submit);
+    this._options = options;
+    this._path = options.path ?? '';
+    this.addClass('jp-SaturnPanel-recipeForm');
+    if (this._path) {
+      void this._load();
+    }
+  }
+
+  handlesEnter(target: EventTarget | null): boolean {
+    // Enter in the path field loads the file.
+    return target instanceof HTMLInputElement && target.name === 'path';
+  }
+
+  getValue(): IRecipeResult {
+    const check = this._check();
+    return {
+      recipe: check.recipe ?? {},
+      user: this._user.trim() || null
+    };
+  }
+
+  isValid(): boolean {
+    return !this._loading && this._check().errors.length === 0;
+  }
+
+  render(): JSX.Element {
+    const trans = this._options.trans;
+    const check = this._check();
+    const showErrors = this._text.trim() !== '' || this.attempted;
+    return (
+      <div className="jp-SaturnPanel-formFields">
+        <div className="jp-SaturnPanel-field">
+          <span>{trans.__('Recipe file')}</span>
+          <div className="jp-SaturnPanel-fileRow">
+            <input
+              className="jp-mod-styled"
+              type="text"
+              name="path"
+              aria-label={trans.__('Recipe file path')}
+              placeholder={trans.__('path/to/recipe.json')}
+              value={this._path}
+              onChange={event => {
+                this._path = event.target.value;
+                this._fileError = null;
+                this.update();
+              }}
+              onKeyDown={event => {
+                if (event.key === 'Enter') {
+                  // Load instead of submitting the dialog (see handlesEnter).
+                  event.preventDefault();
+                  void this._load();
+                }
+              }}
+            />
+            <button
+              type="button"
+              className="jp-Button jp-mod-styled jp-mod-reject"
+              aria-label={trans.__('Load recipe file')}
+              title={trans.__('Load the recipe from this file')}
+              disabled={!this._path.trim() || this._loading}
+              onClick={() => void this._load()}
+            >
+              {this._loading ? trans.__('Loading…') : trans.__('Load')}
+            </button>
+          </div>
+          {this._fileError && (
+            <span className="jp-SaturnPanel-fieldError" role="alert">
+              {this._fileError}
+            </span>
+          )}
+        </div>
+        <label className="jp-SaturnPanel-field">
+          <span>{trans.__('Recipe (JSON)')}</span>
+          <textarea
+            className="jp-mod-styled jp-SaturnPanel-recipeText"
+            name="recipe"
+            aria-label={trans.__('Recipe JSON')}
+            rows={12}
+            spellCheck={false}
+            placeholder={
+              '{"schema_version": "2025.10.01", "type": "workspace",\n "spec": {"name": "my-ws", "image": "saturncloud/saturn-python:2023.09.01",\n          "instance_type": "large"}}'
+            }
+            value={this._text}
+            onChange={event => {
+              this._text = event.target.value;
+              this.serverError = null;
+              this.update();
+            }}
+          />
+        </label>
+        {showErrors && <FormErrors errors={check.errors} />}
+        {check.errors.length === 0 && (
+          <div className="jp-SaturnPanel-fieldHelp" role="status">
+            {trans.__(
+              'Creates the %1 "%2".',
+              check.type ?? '',
+              check.name ?? ''
+            )}
+          </div>
+        )}
+        {this._options.askUser && (
+          <label className="jp-SaturnPanel-field">
+            <span>{trans.__('For user (optional)')}</span>
+            <input
+              className="jp-mod-styled"
+              type="text"
+              name="user"
+              aria-label={trans.__('For user')}
+              placeholder={trans.__('leave empty to create it for yourself')}
+              value={this._user}
+              onChange={event => {
+                this._user = event.target.value;
+                this.update();
+              }}
+            />
+          </label>
+        )}
+        {this.renderFeedback(trans.__('Creating…'))}
+      </div>
+    );
+  }
+
+  /**
+   * The check of the current text.
+   */
+  private _check(): IRecipeCheck {
+    return this._checkText(this._text);
+  }
+
+  /**
+   * Load the file at the path into the text area.
+   */
+  private async _load(): Promise<void> {
+    const trans = this._options.trans;
+    const path = this._path.trim();
+    if (!path) {
+      return;
+    }
+    this._loading = true;
+    this._fileError = null;
+    this.update();
+    try {
+      const model = await this._options.contents.get(path, {
+        content: true,
+        type: 'file',
+        format: 'text'
+      });
+      if (typeof model.content !== 'string') {
+        this._fileError = trans.__('%1 is not a text file.', path);
+      } else {
+        this._text = model.content;
+        this.serverError = null;
+      }
+    } catch (error) {
+      this._fileError = trans.__(
+        'Could not read %1: %2',
+        path,
+        error instanceof Error ? error.message : String(error)
+      );
+    } finally {
+      this._loading = false;
+      if (!this.isDisposed) {
+        this.update();
+      }
+    }
+  }
+
+  private _options: RecipeBody.IOptions;
+  private _path: string;
+  private _text = '';
+  private _user = '';
+  private _loading = false;
+  private _fileError: string | null = null;
+  private _checkText = lastResultByText(text =>
+    checkRecipe(text, this._options.trans)
+  );
+}
+
+/**
+ * The namespace for `RecipeBody` statics.
+ */
+export namespace RecipeBody {
+  /**
+   * Options of the recipe body.
+   */
+  export interface IOptions {
+    trans: TranslationBundle;
+    /**
+     * The contents manager to read `.json` files with.
+     */
+    contents: Contents.IManager;
+    /**
+     * A file to load at once.
+     */
+    path?: string;
+    /**
+     * Whether to offer the "for user" field (admin token configured).
+     */
+    askUser: boolean;
+    /**
+     * Create the resource; resolve an error message to keep the dialog open.
+     */
+    submit: (value: IRecipeResult) => Promise<string | null>;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * What the parts of the extension share: plugin and command ids, and the
+ * types of the user settings (schema/plugin.json).
+ */
+import type { NotebookJobSource } from './api';
+
+/**
+ * The id of the main plugin (and of its settings schema).
+ */
+export const PLUGIN_ID = 'jupyterlab-saturn-panel:plugin';
+
+/**
+ * The translation domain of every text.
+ */
+export const TRANSLATION_DOMAIN = 'jupyterlab_saturn_panel';
+
+/**
+ * The id of the panel's DOM node (a stable hook for browser tests).
+ */
+export const PANEL_ID = 'saturn-panel';
+
+/**
+ * The command ids.
+ */
+export namespace CommandIDs {
+  /**
+   * Show the panel. No args.
+   */
+  export const openPanel = 'saturn-panel:open-panel';
+  /**
+   * Re-read the configuration and reconnect the live updates. No args.
+   */
+  export const refresh = 'saturn-panel:refresh';
+  /**
+   * Start a resource. Args `{key?: string}`; asks which one without `key`.
+   */
+  export const start = 'saturn-panel:start';
+  /**
+   * Stop a resource. Args `{key?: string}`.
+   */
+  export const stop = 'saturn-panel:stop';
+  /**
+   * Open a running resource in a new browser tab. Args `{key?: string}`.
+   */
+  export const open = 'saturn-panel:open';
+  /**
+   * Delete a stopped named hub server. Args `{key?: string}`.
+   */
+  export const remove = 'saturn-panel:delete';
+  /**
+   * Create and start a named hub server. Args
+   * `{name?: string, displayName?: string, user?: string}`; without a valid
+   * `name`, a dialog asks.
+   */
+  export const createServer = 'saturn-panel:create-server';
+  /**
+   * Create a Saturn resource from a recipe. Args `{path?: string}` (a `.json`
+   * file to load); always shows the dialog.
+   */
+  export const createFromRecipe = 'saturn-panel:create-from-recipe';
+  /**
+   * Start a run of a Saturn job. Args `{key?: string, name?: string}` (the
+   * job's resource key or name); asks which job without either. From a
+   * launcher card (`isLauncher: true`), also reveals the panel and opens the
+   * new run's logs.
+   */
+  export const runJob = 'saturn-panel:run-job';
+  /**
+   * Stop one run of a job. Args `{key: string, run?: string}`; without `run`,
+   * the job's newest run that is still going.
+   */
+  export const stopRun = 'saturn-panel:stop-run';
+  /**
+   * Open a run's logs in a main-area tab. Args `{key: string, run?: string}`;
+   * without `run`, the job's newest run.
+   */
+  export const openLogs = 'saturn-panel:open-logs';
+  /**
+   * Run a notebook as a Saturn job with papermill. Args `{path?: string}`;
+   * without it, the notebook selected in the file browser (from its context
+   * menu) or the current notebook.
+   */
+  export const runNotebook = 'saturn-panel:run-notebook';
+}
+
+/**
+ * The user preferences the notifier follows.
+ */
+export interface INotifierSettings {
+  /**
+   * Show a toast while a start runs and when it completes; failures are
+   * always shown.
+   */
+  notifyOnStartComplete: boolean;
+  /**
+   * Open a new tab when a start requested from this tab completes.
+   */
+  openOnReady: boolean;
+}
+
+/**
+ * The user settings the job commands follow.
+ */
+export interface IJobSettings {
+  /**
+   * Ask for papermill parameters before running a notebook.
+   */
+  askForParameters: boolean;
+  /**
+   * How the job gets the notebook: inside the recipe, or from git.
+   */
+  jobSource: NotebookJobSource;
+  /**
+   * For the `git` source: the repository URL, branch/tag/commit, and the
+   * notebook's folder inside the repository.
+   */
+  gitRepository: string;
+  gitReference: string;
+  gitDirectory: string;
+  /**
+   * The image (`owner/name:version`); empty for the server's default.
+   */
+  jobImage: string;
+  /**
+   * The Saturn size name; empty for the server's default.
+   */
+  jobInstanceType: string;
+}
+
+/**
+ * The job settings' defaults (those of schema/plugin.json).
+ */
+export const DEFAULT_JOB_SETTINGS: IJobSettings = {
+  askForParameters: true,
+  jobSource: 'recipe',
+  gitRepository: '',
+  gitReference: '',
+  gitDirectory: '',
+  jobImage: '',
+  jobInstanceType: ''
+};
