@@ -315,3 +315,29 @@ class TestTheTenSecondRule:
         assert stats["rate_limit_violations"] == 0
         # One list every 10 s at most: the workspace was read a handful of times, not 20 tabs' worth.
         assert 2 <= stats["status_requests"][workspace["id"]] <= 5
+
+
+async def outage(simulator: Any, seconds: float) -> None:
+    from tornado.httpclient import AsyncHTTPClient
+
+    await AsyncHTTPClient().fetch(
+        f"{simulator.url}/_simulator/outage", method="POST", body=json.dumps({"seconds": seconds}),
+        headers={"Authorization": f"token {SATURN_ADMIN_TOKEN}"},
+    )
+
+
+async def test_an_outage_keeps_the_last_known_workspaces_marked_stale(jp_fetch: Any, simulator: Any) -> None:
+    before = {r["key"] for r in body(await jp_fetch("saturn-panel", "resources"))["resources"]}
+    assert before
+    await outage(simulator, 60)
+    try:
+        await asyncio.sleep(FAST)
+        saturn = body(await jp_fetch("saturn-panel/refresh", method="POST", body='{"backend": "saturn"}'))["saturn"]
+        assert saturn["stale"] is True and saturn["lastGoodRead"]
+        assert "Saturn Cloud" in saturn["message"] and "503" not in saturn["message"].split(":")[0]
+        assert {r["key"] for r in body(await jp_fetch("saturn-panel", "resources"))["resources"]} == before
+    finally:
+        await outage(simulator, 0)
+    await asyncio.sleep(FAST)
+    saturn = body(await jp_fetch("saturn-panel/refresh", method="POST", body="{}"))["saturn"]
+    assert saturn["stale"] is False and saturn["message"] is None

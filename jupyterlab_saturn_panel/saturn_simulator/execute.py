@@ -15,6 +15,7 @@ import shutil
 import signal
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from .models import Job, Run
@@ -27,16 +28,19 @@ _HOME = "/home/jovyan"
 _PYTHON = ("python", "python3")
 
 
-def is_executable(command: str) -> bool:
-    """Whether ``--execute`` runs this command for real: papermill, or a Python script (such
-    as the panel's notebook runner, shipped in the job's config_files)."""
+def is_executable(command: str, shipped: Iterable[str] = ()) -> bool:
+    """Whether ``--execute`` runs this command for real: papermill, or a Python script shipped
+    in the job's config_files (``shipped``: their paths), such as the panel's notebook runner.
+    Anything else (a seeded ``python train.py``) is simulated."""
     try:
         argv = shlex.split(command)
     except ValueError:
         return False
     if not argv:
         return False
-    return argv[0] == "papermill" or (argv[0] in _PYTHON and len(argv) > 1 and argv[1].endswith(".py"))
+    if argv[0] == "papermill":
+        return True
+    return argv[0] in _PYTHON and len(argv) > 1 and argv[1].endswith(".py") and argv[1] in set(shipped)
 
 
 def command_argv(command: str) -> list[str]:

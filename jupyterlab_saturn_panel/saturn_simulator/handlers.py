@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -34,6 +35,11 @@ class BaseHandler(RequestHandler):
         self.state = state
         if self.request.path.startswith("/api/"):  # what a client costs Saturn, by route
             state.counter.count_call(self.request.method or "GET", self.request.path)
+
+    def prepare(self) -> None:
+        # A simulated outage (POST /_simulator/outage): the API answers 503 until it ends.
+        if self.request.path.startswith("/api/") and time.monotonic() < self.state.outage_until:
+            raise ApiError(503, "Saturn Cloud is temporarily unavailable (simulated outage)")
 
     def set_default_headers(self) -> None:
         self.set_header("Content-Type", "application/json; charset=UTF-8")
@@ -738,6 +744,19 @@ class ResetStatsHandler(BaseHandler):
         self.admin()
         self.state.counter.reset()
         self.send(self.state.counter.snapshot())
+
+
+class OutageHandler(BaseHandler):
+    """``POST /_simulator/outage`` (admin) ``{"seconds": N}``: every ``/api/`` request answers
+    503 for N seconds (0 ends it), so clients' handling of a Saturn outage can be shown."""
+
+    def post(self) -> None:
+        self.admin()
+        seconds = self.body_object().get("seconds")
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds <= 3600:
+            raise ApiError(400, "seconds must be a number from 0 to 3600")
+        self.state.outage_until = time.monotonic() + float(seconds)
+        self.send({"outage_seconds": seconds})
 
 
 class FailNextStartHandler(BaseHandler):

@@ -194,7 +194,7 @@ class Lifecycle:
         try:
             if fail:
                 code = await self._play(run, simulated_output(run.job)[:3] + _FAILURE_LINES, 1)
-            elif self.options.execute and is_executable(run.job.command):
+            elif self.options.execute and is_executable(run.job.command, run.job.config_files):
                 code = await execute_run(run, self.options.execute_timeout)
             else:
                 code = await self._play(run, simulated_output(run.job), 0)

@@ -50,6 +50,8 @@ class SimulatorState:
         self._sessions: dict[str, str] = {}
         self.counter = StatusRequestCounter(options.min_status_interval)
         self.lifecycle = Lifecycle(options)
+        self.outage_until = 0.0
+        """Monotonic time until which the API answers 503 (POST /_simulator/outage)."""
         self.base_url = ""
         """The simulator's own origin (``http://127.0.0.1:PORT``), set once it listens."""
         self.add_user("alice", options.token, full_name="Alice Example")
