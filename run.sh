@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 EXTRAS=demo source scripts/bootstrap.sh
-exec python -m jupyterlab_saturn_panel.demo "$@"
+exec python -m saturn_panel_demo "$@"

@@ -43,16 +43,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import codecs
 import json
 import os
 import platform
 import re
-import secrets
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -76,8 +73,11 @@ from tornado.iostream import StreamClosedError  # noqa: E402
 
 # A source checkout has no _version.py; the package says so with a warning we do not need here.
 warnings.filterwarnings("ignore", message="Importing 'jupyterlab_saturn_panel' outside")
-from jupyterlab_saturn_panel.demo.local_hub import LocalHub, free_port  # noqa: E402
-from jupyterlab_saturn_panel.scopes import RECOMMENDED_SERVER_TOKEN_SCOPES  # noqa: E402
+from saturn_panel_demo.launcher import LabServer  # noqa: E402
+from saturn_panel_demo.local_hub import LocalHub, free_port  # noqa: E402
+from saturn_panel_demo.sse import SSEEvent, SSEParser, SSEReader  # noqa: E402
+
+from jupyterlab_saturn_panel.hub.scopes import RECOMMENDED_SERVER_TOKEN_SCOPES  # noqa: E402
 
 #: The extension's default ``c.SaturnPanel.hub_poll_interval``; the bench does not change it.
 DEFAULT_POLL_INTERVAL = 10.0
@@ -193,8 +193,7 @@ class _RelayHandler(web.RequestHandler):
         answer_headers = HTTPHeaders()
         reason: dict[str, str] = {"text": ""}
         headers_sent = {"done": False}
-        decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        partial = {"line": ""}
+        parser = SSEParser()
 
         def on_header(line: str) -> None:
             if line.startswith("HTTP/"):
@@ -222,15 +221,9 @@ class _RelayHandler(web.RequestHandler):
             if self._downstream_gone:
                 raise StreamClosedError()  # aborts the upstream request: the extension left
             if record.is_progress_stream:
-                text = partial["line"] + decoder.decode(chunk)
-                *lines, partial["line"] = text.split("\n")
-                for line in lines:
-                    line = line.rstrip("\r")
-                    if line.startswith("data:"):
-                        try:
-                            record.data_lines.append((seen, json.loads(line[5:].strip())))
-                        except ValueError:
-                            pass
+                for event in parser.feed(chunk, seen):
+                    if event.data is not None and not isinstance(event.data, str):  # JSON only
+                        record.data_lines.append((seen, event.data))
             send_headers()
             self.write(chunk)
             self.flush().add_done_callback(_ignore_result)
@@ -339,115 +332,9 @@ class CountingRelay:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class SSEBlock:
-    """One complete event of a text/event-stream, with the time its last byte arrived."""
-
-    seen: float
-    event: str  # "snapshot", "resource", ...; "message" for data-only events; "comment"
-    data: Any  # the parsed JSON of the data lines, or None
-    chunk: int  # which network chunk completed it (0-based)
-
-
-class SSEReader:
-    """Reads one event stream with tornado's streaming client and keeps every event with its time.
-
-    The stream ends by itself after ``timeout`` seconds (tornado's request timeout closes the
-    connection), when the server ends it, or when the server goes away.
-    """
-
-    def __init__(self, client: AsyncHTTPClient, url: str, headers: dict[str, str], timeout: float) -> None:
-        self.client = client
-        self.url = url
-        self.headers = headers
-        self.timeout = timeout
-        self.blocks: list[SSEBlock] = []
-        self.response: HTTPResponse | None = None
-        self.opened = 0.0
-        self.ended: float | None = None
-        self.error: str | None = None
-        self._chunks = 0
-        self._text = ""
-        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
-        self._changed = asyncio.Event()
-        self.task: asyncio.Task[None] | None = None
-
-    def start(self) -> SSEReader:
-        self.opened = now()
-        self.task = asyncio.ensure_future(self._run())
-        return self
-
-    async def _run(self) -> None:
-        request = HTTPRequest(
-            self.url,
-            headers={**self.headers, "Accept": "text/event-stream"},
-            connect_timeout=10,
-            request_timeout=self.timeout,
-            streaming_callback=self._on_chunk,
-            follow_redirects=False,
-        )
-        try:
-            self.response = await self.client.fetch(request, raise_error=False)
-        except HTTPClientError as exc:  # our own request timeout: the planned end of a window
-            self.error = str(exc)
-        except OSError as exc:  # could not connect at all, or the server went away
-            self.error = str(exc)
-        finally:
-            self.ended = now()
-            self._changed.set()
-
-    def _on_chunk(self, chunk: bytes) -> None:
-        seen = now()
-        self._text += self._decoder.decode(chunk).replace("\r\n", "\n")
-        while "\n\n" in self._text:
-            raw, self._text = self._text.split("\n\n", 1)
-            if not raw.strip():
-                continue  # the hub's keepalive: blank lines
-            event, data = "message", []
-            for line in raw.split("\n"):
-                if line.startswith(":"):
-                    event = "comment"
-                elif line.startswith("event:"):
-                    event = line[6:].strip()
-                elif line.startswith("data:"):
-                    data.append(line[5:].strip())
-            parsed: Any = None
-            if data:
-                try:
-                    parsed = json.loads("\n".join(data))
-                except ValueError:
-                    parsed = "\n".join(data)
-            self.blocks.append(SSEBlock(seen, event, parsed, self._chunks))
-        self._chunks += 1
-        self._changed.set()
-
-    @property
-    def status(self) -> int | None:
-        return self.response.code if self.response is not None else None
-
-    async def wait_for(self, predicate: Callable[[SSEBlock], bool], timeout: float) -> SSEBlock:
-        """The first event (from the start) matching ``predicate``; TimeoutError after ``timeout``."""
-        deadline = now() + timeout
-        checked = 0
-        while True:
-            for block in self.blocks[checked:]:
-                if predicate(block):
-                    return block
-            checked = len(self.blocks)
-            if self.ended is not None:
-                raise TimeoutError(f"{self.url} ended (HTTP {self.status}) without the awaited event")
-            remaining = deadline - now()
-            if remaining <= 0:
-                raise TimeoutError(f"no awaited event on {self.url} in {timeout} s")
-            self._changed.clear()
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except asyncio.TimeoutError:
-                pass
-
-    async def wait_ended(self, timeout: float) -> None:
-        if self.task is not None:
-            await asyncio.wait_for(asyncio.shield(self.task), timeout)
+#: One event of a stream, with the time its last byte arrived (saturn_panel_demo.sse, the
+#: repository's one event-stream reader, reads every stream of the bench).
+SSEBlock = SSEEvent
 
 
 async def call(
@@ -481,107 +368,21 @@ async def call(
 # ---------------------------------------------------------------------------------------------
 
 
-class PanelServer:
-    """``python -m jupyter_server`` with the extension; c.SaturnPanel comes from a JSON file."""
-
-    def __init__(self, workdir: Path, panel_config: dict[str, Any]) -> None:
-        self.workdir = workdir
-        self.panel_config = panel_config
-        self.token = secrets.token_hex(16)
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"token {self.token}"}
-
-    @property
-    def log_path(self) -> Path:
-        return self.workdir / "jupyter_server.log"
-
-    def url(self, path: str) -> str:
-        return self.base + path.lstrip("/")
-
-    async def start(self, client: AsyncHTTPClient, timeout: float = 90.0) -> None:
-        """Write the config, start the server, wait until ``GET /api/status`` answers 200."""
-        config_dir = self.workdir / "config"
-        config_dir.mkdir(parents=True, exist_ok=True)
-        (self.workdir / "root").mkdir(exist_ok=True)
-        # Tokens go through this file (mode 600), never through the command line.
-        config_file = config_dir / "jupyter_server_config.json"
-        settings = {"IdentityProvider": {"token": self.token}, "SaturnPanel": self.panel_config}
-        with os.fdopen(os.open(config_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as fh:
-            json.dump(settings, fh, indent=2)
-        env = {
-            name: value
-            for name, value in os.environ.items()
-            if not name.startswith(("JUPYTERHUB_", "SATURN_", "JUPYTER_"))
-        }
-        env.update(
-            JUPYTER_CONFIG_PATH=str(config_dir),
-            JUPYTER_CONFIG_DIR=str(config_dir),
-            JUPYTER_RUNTIME_DIR=str(self.workdir / "runtime"),
-            PYTHONPATH=os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p),
-            PYTHONWARNINGS="ignore",
-        )
-        command = [
-            sys.executable,
-            "-m",
-            "jupyter_server",
-            "--ServerApp.jpserver_extensions={'jupyterlab_saturn_panel': True}",
-            "--allow-root",
-            "--no-browser",
-            "--ServerApp.ip=127.0.0.1",
-            f"--port={self.port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={self.workdir / 'root'}",
-        ]
-        log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the subprocess's lifetime)
-        self.process = subprocess.Popen(
-            command,
-            cwd=self.workdir,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        deadline = now() + timeout
-        while now() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"jupyter_server exited at start:\n{self.log_tail()}")
-            request = HTTPRequest(self.url("api/status"), headers=self.headers, request_timeout=3)
-            try:
-                response = await client.fetch(request, raise_error=False)
-                if response.code == 200:
-                    return
-            except OSError:
-                pass  # not listening yet
-            await asyncio.sleep(0.3)
-        raise RuntimeError(f"jupyter_server did not answer in {timeout} s:\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-    def stop(self, timeout: float = 15.0) -> None:
-        """Terminate the server and wait; kill its process group if it does not stop in time."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.process = None
+def panel_server(workdir: Path, panel_config: dict[str, Any]) -> LabServer:
+    """``python -m jupyter_server`` with the extension, started by the demo's launcher: its
+    c.SaturnPanel and token in a mode-600 JSON file (never on the command line), every Jupyter
+    folder in ``workdir``, no JUPYTERHUB_/SATURN_/JUPYTER_ variable inherited."""
+    return LabServer(
+        workdir,
+        panel_config,
+        app="jupyter_server",
+        root_dir=workdir / "root",
+        isolate=True,
+        env={
+            "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p),
+            "PYTHONWARNINGS": "ignore",
+        },
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -618,23 +419,27 @@ class Window:
 
     def healthy_clients(self) -> int:
         """Clients that got the snapshot and stayed until the window closed them."""
+
+        def first_event(reader: SSEReader) -> str | None:
+            # The server may open the stream with a comment (": connected"): not an event.
+            return next((b.event for b in reader.blocks if b.event != "comment"), None)
+
         return sum(
             1
             for reader in self.readers
-            if reader.blocks
-            and reader.blocks[0].event == "snapshot"
+            if first_event(reader) == "snapshot"
             and reader.ended is not None
             and reader.ended - reader.opened >= self.duration - 1.0
         )
 
 
 async def measure_window(
-    server: PanelServer, relay: CountingRelay, client: AsyncHTTPClient, clients: int, duration: float
+    server: LabServer, relay: CountingRelay, client: AsyncHTTPClient, clients: int, duration: float
 ) -> Window:
     """Open ``clients`` event streams at once, keep them ``duration`` s, count the hub's requests."""
     start = now()
     readers = [
-        SSEReader(client, server.url("saturn-panel/events"), server.headers, duration).start()
+        SSEReader(server.url("saturn-panel/events"), server.headers, timeout=duration, client=client, clock=now).start()
         for _ in range(clients)
     ]
     await asyncio.gather(*(reader.wait_ended(duration + 30) for reader in readers))
@@ -642,7 +447,7 @@ async def measure_window(
 
 
 async def measure_upstream(
-    server: PanelServer,
+    server: LabServer,
     relay: CountingRelay,
     client: AsyncHTTPClient,
     clients: int,
@@ -753,7 +558,7 @@ def lags(observed: dict[str, float], reference: dict[str, float]) -> dict[str, f
 
 async def one_start(
     index: int,
-    server: PanelServer,
+    server: LabServer,
     relay: CountingRelay,
     hub: LocalHub,
     client: AsyncHTTPClient,
@@ -773,10 +578,12 @@ async def one_start(
     follow = await relay.wait_for_stream(stream_path, mark, timeout=5)
     route_mark = len(relay.records)
     direct = SSEReader(
-        client, f"{hub.api_url}{stream_path}", {"Authorization": f"token {hub.admin_token}"}, 60
+        f"{hub.api_url}{stream_path}", {"Authorization": f"token {hub.admin_token}"},
+        timeout=60, client=client, clock=now,
     ).start()
     route = SSEReader(
-        client, server.url(f"saturn-panel/hub/servers/{HUB_USER}/{name}/progress"), server.headers, 60
+        server.url(f"saturn-panel/hub/servers/{HUB_USER}/{name}/progress"), server.headers,
+        timeout=60, client=client, clock=now,
     ).start()
     await events.wait_for(
         lambda b: (
@@ -836,7 +643,7 @@ async def one_start(
 
 
 async def measure_lag(
-    server: PanelServer,
+    server: LabServer,
     relay: CountingRelay,
     hub: LocalHub,
     client: AsyncHTTPClient,
@@ -844,7 +651,9 @@ async def measure_lag(
     say: Callable[[str], None],
 ) -> dict[str, Any]:
     """``starts`` start/remove cycles with one events tab open; lag samples of every cycle."""
-    events = SSEReader(client, server.url("saturn-panel/events"), server.headers, starts * 150 + 60).start()
+    events = SSEReader(
+        server.url("saturn-panel/events"), server.headers, timeout=starts * 150 + 60, client=client, clock=now
+    ).start()
     await events.wait_for(lambda b: b.event == "snapshot", timeout=30)
     cycles: list[dict[str, Any]] = []
     errors: list[str] = []
@@ -1094,7 +903,7 @@ async def run(args: argparse.Namespace) -> int:
     )
     client = AsyncHTTPClient(force_instance=True, max_clients=100)
     relay: CountingRelay | None = None
-    server: PanelServer | None = None
+    server: LabServer | None = None
     upstream: dict[str, Any] | None = None
     lag: dict[str, Any] | None = None
     failed = False
@@ -1109,7 +918,7 @@ async def run(args: argparse.Namespace) -> int:
         relay = CountingRelay(f"http://127.0.0.1:{hub.api_port}")
         relay.start()
         say(f"counting relay on {relay.origin} -> hub API {hub.api_url}")
-        server = PanelServer(
+        server = panel_server(
             workdir / "server",
             {
                 # Only what must be set; hub_poll_interval stays at its default (10 s).
@@ -1118,7 +927,8 @@ async def run(args: argparse.Namespace) -> int:
                 "hub_public_url": hub.public_url,
             },
         )
-        await server.start(client)
+        server.start()
+        await server.wait_ready_async(90.0)
         say(f"jupyter_server with the extension on {server.base}")
         meta = {
             "when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ"),

@@ -27,10 +27,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hub_bench import REPO, PanelServer, SSEReader, call, now  # noqa: E402
+from hub_bench import REPO, call, now, panel_server  # noqa: E402
+from saturn_cloud_simulator.process import SimulatorProcess  # noqa: E402
+from saturn_panel_demo.launcher import LabServer  # noqa: E402
+from saturn_panel_demo.sse import SSEReader  # noqa: E402
 from tornado.httpclient import AsyncHTTPClient  # noqa: E402
-
-from jupyterlab_saturn_panel.saturn_simulator.process import SimulatorProcess  # noqa: E402
 
 RULE = 10.0  # seconds: seed 000's minimum time between two status reads of one resource
 WATCHED = "gpu-training"  # the workspace started and stopped in each window
@@ -44,14 +45,14 @@ async def simulator_api(client: AsyncHTTPClient, sim: SimulatorProcess, method: 
 
 
 async def window(
-    client: AsyncHTTPClient, server: PanelServer, sim: SimulatorProcess, clients: int, duration: float
+    client: AsyncHTTPClient, server: LabServer, sim: SimulatorProcess, clients: int, duration: float
 ) -> dict[str, Any]:
     """Open ``clients`` event streams for ``duration`` s, start and stop one workspace meanwhile,
     and return the simulator's counts for exactly that window."""
     await simulator_api(client, sim, "POST", "/_simulator/reset-stats")
     started = now()
     readers = [
-        SSEReader(client, server.url("saturn-panel/events"), server.headers, timeout=duration).start()
+        SSEReader(server.url("saturn-panel/events"), server.headers, timeout=duration, client=client, clock=now).start()
         for _ in range(clients)
     ]
     for reader in readers:
@@ -122,8 +123,9 @@ async def run(args: argparse.Namespace) -> int:
     began = now()
     try:
         sim.start()
-        server = PanelServer(workdir, {"saturn_url": sim.url, "saturn_token": sim.token})
-        await server.start(client)
+        server = panel_server(workdir, {"saturn_url": sim.url, "saturn_token": sim.token})
+        server.start()
+        await server.wait_ready_async(90.0)
         await call(client, "GET", server.url("saturn-panel/config"), server.headers, expect=200)
         await asyncio.sleep(RULE + 2)  # the warm-up read must not count in the first window
         windows = []

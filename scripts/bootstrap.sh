@@ -1,5 +1,6 @@
 # Shared set-up of ./run.sh and ./test.sh, sourced by both: safe to run again and again.
-#   - a virtualenv in .venv with the package installed in editable mode (and its extras),
+#   - a virtualenv in .venv with the package installed in editable mode (and its extras), and the
+#     Saturn Cloud simulator (./simulator) and the demo launcher (./demo) beside it, editable too,
 #   - node packages (jlpm = the yarn that ships with JupyterLab), the TypeScript built,
 #   - the labextension linked and the server extension enabled.
 # Usage: EXTRAS=demo|test source scripts/bootstrap.sh
@@ -26,5 +27,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 pip install -q "jupyterlab>=4.6,<4.7" "hatch-jupyter-builder>=0.5" "hatchling>=1.5" "hatch-nodejs-version>=0.3.2" editables
 jlpm install --immutable >/dev/null 2>&1 || jlpm install
 pip install -q --no-build-isolation -e ".[${EXTRAS:-demo}]"
+# The Saturn Cloud simulator and the demo launcher (hub + simulator + Lab, used by run.sh, pytest,
+# galata and the benchmarks) are distributions of their own, never part of the panel's wheel.
+if [ "${EXTRAS:-demo}" = test ]; then
+  pip install -q --no-build-isolation -e "./simulator[test]" -e ./demo
+else
+  pip install -q --no-build-isolation -e ./simulator -e ./demo
+fi
 jupyter labextension develop . --overwrite >/dev/null 2>&1
 jupyter server extension enable jupyterlab_saturn_panel >/dev/null 2>&1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from jupyterlab_saturn_panel.demo.local_hub import LocalHub
+from saturn_panel_demo.local_hub import LocalHub
+from saturn_panel_demo.sse import SSEEvent, SSEReader
 
-pytest_plugins = ["pytest_jupyter.jupyter_server", "simulator_fixtures"]
+# The simulator's fixtures (saturn_simulator, saturn_simulator_factory) come from its own plugin.
+pytest_plugins = ["pytest_jupyter.jupyter_server", "saturn_cloud_simulator.testing"]
 
 
 @pytest.fixture(scope="session")
@@ -85,52 +86,32 @@ def error_of(exc: Any) -> tuple[int, dict[str, Any]]:
 REPO = Path(__file__).resolve().parents[1]
 
 
-class EventStream:
-    """A browser tab's view of ``GET events``: every parsed event, with helpers to wait for one."""
+class EventStream(SSEReader):
+    """A browser tab's view of ``GET events``: every parsed event, with helpers to wait for one.
+
+    The repository's one event-stream reader (:class:`saturn_panel_demo.sse.SSEReader`), opened at
+    once, seen as ``(name, data)`` pairs.
+    """
 
     def __init__(self, url: str, headers: dict[str, str]) -> None:
-        from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+        super().__init__(url, headers, timeout=3600)
+        self.start()
 
-        self.events: list[tuple[str, Any]] = []
-        self.raw = bytearray()
-        self._buffer = ""
-        self._client = AsyncHTTPClient(force_instance=True)
-        self._changed = asyncio.Event()
-        request = HTTPRequest(
-            url, headers=headers, request_timeout=3600, streaming_callback=self._on_chunk
-        )
-        self.done = asyncio.ensure_future(self._client.fetch(request, raise_error=False))
+    @property
+    def events(self) -> list[tuple[str, Any]]:
+        """Every event with data so far, as ``(name, data)``, in order."""
+        return [(block.event, block.data) for block in self.blocks if block.data is not None]
 
-    def _on_chunk(self, chunk: bytes) -> None:
-        self.raw.extend(chunk)
-        self._buffer += chunk.decode()
-        while "\n\n" in self._buffer:
-            block, self._buffer = self._buffer.split("\n\n", 1)
-            name, data = "message", []
-            for line in block.split("\n"):
-                if line.startswith("event:"):
-                    name = line[6:].strip()
-                elif line.startswith("data:"):
-                    data.append(line[5:].strip())
-            if data:
-                self.events.append((name, json.loads("\n".join(data))))
-        self._changed.set()
+    async def wait_for(self, predicate: Any, timeout: float = 30.0) -> Any:  # type: ignore[override]
+        """The data of the first event (from the start) for which ``predicate(name, data)`` is true."""
 
-    async def wait_for(self, predicate: Any, timeout: float = 30.0) -> Any:
-        """The first event (from the start) for which ``predicate(name, data)`` is true."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            for name, data in self.events:
-                if predicate(name, data):
-                    return data
-            remaining = deadline - asyncio.get_running_loop().time()
-            if remaining <= 0 or self.done.done():
-                raise AssertionError(f"no matching event in {timeout} s; got {self.events[-5:]}")
-            self._changed.clear()
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except asyncio.TimeoutError:
-                pass
+        def match(block: SSEEvent) -> bool:
+            return block.data is not None and bool(predicate(block.event, block.data))
+
+        try:
+            return (await super().wait_for(match, timeout)).data
+        except TimeoutError:
+            raise AssertionError(f"no matching event in {timeout} s; got {self.events[-5:]}") from None
 
     async def ready(self) -> None:
         """Wait for the snapshot: from then on every change reaches this tab as an event."""
@@ -156,11 +137,6 @@ class EventStream:
             elif name == "resource" and data["key"] == key:
                 states.append(data)
         return states
-
-    def close(self) -> None:
-        # Closing the client ends the stream like a closed tab; its "connection closed" is expected.
-        self.done.add_done_callback(lambda f: f.cancelled() or f.exception())
-        self._client.close()
 
 
 @pytest.fixture

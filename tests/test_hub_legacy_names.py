@@ -13,7 +13,7 @@ import pytest
 from conftest import body, error_of
 from tornado.httpclient import HTTPClientError
 
-from jupyterlab_saturn_panel.demo.local_hub import LocalHub
+from saturn_panel_demo.local_hub import LocalHub
 
 LEGACY = ("My Server", "Dev_Box")
 SERVERS = "saturn-panel/hub/servers"

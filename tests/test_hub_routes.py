@@ -12,6 +12,8 @@ import pytest
 from conftest import body, error_of, fetch_url
 from tornado.httpclient import HTTPClientError
 
+from saturn_panel_demo.sse import SSEParser
+
 SERVERS = "saturn-panel/hub/servers"
 
 
@@ -94,20 +96,21 @@ async def test_start_shows_progress_then_running_and_the_link_opens(
 
 async def test_progress_route_relays_events_as_they_arrive(jp_fetch: Any) -> None:
     await post(jp_fetch, "bob/relay")
-    arrivals: list[tuple[float, str]] = []
+    arrivals: list[tuple[float, Any]] = []
     t0 = time.monotonic()
+    parser = SSEParser()
 
     def on_chunk(chunk: bytes) -> None:
-        for line in chunk.decode().splitlines():
-            if line.startswith("data:"):
-                arrivals.append((time.monotonic() - t0, line))
+        for event in parser.feed(chunk, time.monotonic() - t0):
+            if event.data is not None:
+                arrivals.append((event.seen, event.data))
 
     response = await jp_fetch(
         f"{SERVERS}/bob/relay/progress", streaming_callback=on_chunk, request_timeout=60
     )
     assert response.code == 200
     assert response.headers["Content-Type"].startswith("text/event-stream")
-    events = [json.loads(line[5:]) for _, line in arrivals]
+    events = [data for _, data in arrivals]
     assert events[-1]["ready"] is True and events[-1]["url"] == "/user/bob/relay/"
     assert [e["progress"] for e in events] == sorted(e["progress"] for e in events)
     # Relayed, not buffered: the steps (0.4 s apart at the hub) reached us spread out in time.
@@ -115,8 +118,8 @@ async def test_progress_route_relays_events_as_they_arrive(jp_fetch: Any) -> Non
 
     # A running server's stream is a single ready event.
     again = await jp_fetch(f"{SERVERS}/bob/relay/progress", request_timeout=30)
-    lines = [line for line in again.body.decode().splitlines() if line.startswith("data:")]
-    assert len(lines) == 1 and json.loads(lines[0][5:])["ready"] is True
+    datas = [event.data for event in SSEParser().feed(again.body) if event.data is not None]
+    assert len(datas) == 1 and datas[0]["ready"] is True
     await jp_fetch(f"{SERVERS}/bob/relay", method="DELETE", params={"remove": "1"})
 
 

@@ -16,7 +16,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from jupyterlab_saturn_panel.demo.local_hub import free_port
+from saturn_panel_demo.local_hub import free_port
 
 
 async def expect(jp_fetch: Any, status: int, *parts: str, **kwargs: Any) -> dict[str, Any]:

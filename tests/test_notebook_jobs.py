@@ -9,7 +9,7 @@ from typing import Any
 import nbformat
 import pytest
 from conftest import body, error_of, fetch_url
-from simulator_fixtures import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
+from saturn_cloud_simulator.testing import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
 from tornado.httpclient import HTTPClientError
 
 FAST = 1.0

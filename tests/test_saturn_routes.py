@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from conftest import body, error_of, fetch_url
-from simulator_fixtures import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
+from saturn_cloud_simulator.testing import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
 from tornado.httpclient import HTTPClientError
 
-from jupyterlab_saturn_panel.demo.local_hub import free_port
+from saturn_panel_demo.local_hub import free_port
 
 #: A faster clock for most tests: the simulator's rule window and our interval shrink together.
 FAST = 1.0

@@ -1,19 +1,16 @@
-"""JupyterLab for the browser tests (TEST ONLY: galata's configuration removes all protections)."""
+"""JupyterLab for the browser tests (TEST ONLY: galata's configuration removes all protections).
 
-import json
-import os
+run_servers.py starts Lab with this file through the demo's launcher, which adds the rest on the
+command line and in the run's folder (removed when the run ends): Lab's port
+($SATURN_PANEL_UI_PORT, checked free by playwright.config.js), 127.0.0.1, the root folder, Lab's
+user settings (the tester's own ~/.jupyter/lab/user-settings must not change what the tests see),
+Jupyter's config, data and runtime folders, and the panel's settings (tokens in a file, not on a
+command line).
+"""
 
 from jupyterlab.galata import configure_jupyter_server
 
 c = get_config()  # noqa: F821
 configure_jupyter_server(c)
-# The tester's own JupyterLab settings (~/.jupyter/lab/user-settings) must not change what the tests see.
-# run_servers.py's work folder (removed when the run ends) holds them.
-c.LabApp.user_settings_dir = os.path.join(os.path.dirname(os.environ["SATURN_PANEL_UI_SETTINGS"]), "user-settings")
-c.ServerApp.port = int(os.environ["SATURN_PANEL_UI_PORT"])
 c.ServerApp.ip = "127.0.0.1"
 c.ServerApp.allow_root = True
-# The panel's settings, written by run_servers.py (tokens in a file, not on a command line).
-with open(os.environ["SATURN_PANEL_UI_SETTINGS"]) as fh:
-    for name, value in json.load(fh).items():
-        setattr(c.SaturnPanel, name, value)

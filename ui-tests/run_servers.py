@@ -2,43 +2,69 @@
 
 Playwright's webServer runs this; it stops everything when Playwright stops it (SIGTERM).
 The hub's spawner shows 4 progress steps; the simulator runs notebooks for real (--execute).
+Everything is started by the demo's launcher (saturn_panel_demo.launcher.PanelStack); this file
+only chooses the options the tests rely on (see README.md).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+from saturn_cloud_simulator.process import SimulatorProcess
+from saturn_panel_demo.launcher import LabServer, PanelStack
+from saturn_panel_demo.local_hub import LocalHub
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
-from jupyterlab_saturn_panel.demo.local_hub import LocalHub  # noqa: E402
-from jupyterlab_saturn_panel.saturn_simulator.process import SimulatorProcess  # noqa: E402
 
-EXAMPLES = HERE.parent / "jupyterlab_saturn_panel" / "demo" / "examples"
+def ui_stack(workdir: Path, port: int) -> PanelStack:
+    """Hub (alice, bob; mocksu), simulator (3 s starts, real papermill runs) and galata's Lab on ``port``."""
+    root = workdir / "notebooks"
+    lab = LabServer(
+        workdir,
+        settings={
+            "hub_poll_interval": 2.0,
+            "hub_stopping_poll_interval": 0.5,
+            "saturn_min_poll_interval": 2.0,
+        },
+        port=port,
+        token=None,  # galata's configuration serves Lab without one
+        root_dir=root,
+        examples=True,
+        config_file=HERE / "jupyter_server_test_config.py",
+        # Lab keeps its config, data (notebook signatures), runtime files, IPython's profile and its
+        # user settings in the run's folder: the tests neither read the tester's ~/.jupyter nor
+        # write into their home.
+        isolate=True,
+        log_to_file=False,  # Playwright shows Lab's output as [WebServer] lines
+        new_session=False,  # in Playwright's process group, like this script
+        env={"JUPYTERLAB_GALATA_ROOT_DIR": str(root)},
+    )
+    hub = LocalHub(workdir / "hub", users=("alice", "bob"), admins=("alice",), step_delay=0.8,
+                   steps=4, stop_delay=1.0, singleuser="mocksu")
+    simulator = SimulatorProcess(token="ui-alice-token-0123456789", admin_token="ui-admin-token-0123456789",
+                                 seed="demo", start_delay=3.0, execute=True, min_status_interval=2.0)
+    return PanelStack(lab, hub=hub, simulator=simulator)
 
 
 def main() -> int:
+    """Start the stack, run until Lab exits or we are told to stop, then stop it all."""
     workdir = Path(tempfile.mkdtemp(prefix="saturn-panel-ui-"))
-    hub = LocalHub(workdir / "hub", users=("alice", "bob"), admins=("alice",), step_delay=0.8,
-                   steps=4, stop_delay=1.0, singleuser="mocksu")
-    simulator = None
-    lab = None
-    stopping = False
+    stack = ui_stack(workdir, int(os.environ["SATURN_PANEL_UI_PORT"]))
+    stopping = threading.Event()
 
     def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-        if lab is not None and lab.poll() is None:
-            lab.terminate()
+        stopping.set()
+        if stack.lab.running:
+            assert stack.lab.process is not None
+            stack.lab.process.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -47,7 +73,7 @@ def main() -> int:
     parent = os.getppid()
 
     def watch_parent() -> None:
-        while not stopping:
+        while not stopping.is_set():
             if os.getppid() != parent:
                 stop()
                 return
@@ -55,54 +81,13 @@ def main() -> int:
 
     threading.Thread(target=watch_parent, daemon=True).start()
     try:
-        hub.start()
-        simulator = SimulatorProcess(token="ui-alice-token-0123456789", admin_token="ui-admin-token-0123456789",
-                                     seed="demo", start_delay=3.0, execute=True, min_status_interval=2.0).start()
-        settings = {
-            "hub_api_url": hub.api_url,
-            "hub_api_token": hub.admin_token,
-            "hub_public_url": hub.public_url,
-            "hub_poll_interval": 2.0,
-            "hub_stopping_poll_interval": 0.5,
-            "saturn_url": simulator.url,
-            "saturn_token": "ui-alice-token-0123456789",
-            "saturn_admin_token": "ui-admin-token-0123456789",
-            "saturn_min_poll_interval": 2.0,
-        }
-        settings_file = workdir / "panel-settings.json"
-        settings_file.write_text(json.dumps(settings))
-        settings_file.chmod(0o600)
-        root = workdir / "notebooks"
-        root.mkdir()
-        for example in EXAMPLES.iterdir():
-            shutil.copy(example, root / example.name)
-        # Lab keeps its config, data (notebook signatures), runtime files and IPython's profile in the
-        # run's folder: the tests neither read the tester's ~/.jupyter nor write into their home.
-        jupyter_dirs = {name: workdir / folder for name, folder in (
-            ("JUPYTER_CONFIG_DIR", "jupyter-config"), ("JUPYTER_DATA_DIR", "jupyter-data"),
-            ("JUPYTER_RUNTIME_DIR", "jupyter-runtime"), ("IPYTHONDIR", "ipython"))}
-        for folder in jupyter_dirs.values():
-            folder.mkdir()
-        env = {**os.environ, **{name: str(folder) for name, folder in jupyter_dirs.items()},
-               "SATURN_PANEL_UI_SETTINGS": str(settings_file), "JUPYTERLAB_GALATA_ROOT_DIR": str(root)}
-        if not stopping:
-            lab = subprocess.Popen(
-                [sys.executable, "-m", "jupyterlab", "--config", str(HERE / "jupyter_server_test_config.py")],
-                env=env,
-            )
-            while lab.poll() is None:
-                time.sleep(0.5)
+        # Playwright waits for Lab's URL itself: the stack does not.
+        stack.start(wait=False)
+        while not stopping.is_set() and stack.lab.running:
+            time.sleep(0.5)
         return 0
     finally:
-        if lab is not None and lab.poll() is None:
-            lab.terminate()
-            try:
-                lab.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                lab.kill()
-        if simulator is not None:
-            simulator.stop()
-        hub.stop()
+        stack.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

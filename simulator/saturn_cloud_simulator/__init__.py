@@ -4,7 +4,7 @@ It follows ``reference/saturn-api.md`` (paths, bodies, status values, ``{"messag
 ``next_key`` pagination, ``token``/``Bearer`` auth, seed 000's embed endpoints, job runs with logs)
 so the panel, its tests, the demo and the official ``saturn-client`` can run without an account.
 
-Run it with ``python -m jupyterlab_saturn_panel.saturn_simulator --port 0 --token TOKEN``; start it
+Run it with ``python -m saturn_cloud_simulator --port 0 --token TOKEN``; start it
 from Python with :class:`~.process.SimulatorProcess`; embed it with :func:`~.app.make_app`.
 """
 

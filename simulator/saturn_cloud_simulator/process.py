@@ -25,9 +25,9 @@ from types import TracebackType
 from typing import IO
 
 _LISTENING = re.compile(r"^Saturn simulator listening on (http://\S+)\s*$")
-#: The directory holding the ``jupyterlab_saturn_panel`` package, so ``python -m`` finds it
-#: even when the package is not installed.
-_SOURCE_ROOT = str(Path(__file__).resolve().parents[2])
+#: The directory holding the ``saturn_cloud_simulator`` package, so ``python -m`` finds it
+#: even when the distribution is not installed.
+_SOURCE_ROOT = str(Path(__file__).resolve().parents[1])
 
 
 class SimulatorError(RuntimeError):
@@ -63,7 +63,7 @@ class SimulatorProcess:
         self._argv: list[str] = [
             python,
             "-m",
-            "jupyterlab_saturn_panel.saturn_simulator",
+            "saturn_cloud_simulator",
             "--host",
             host,
             "--port",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from jupyterlab_saturn_panel.saturn_simulator.models import Job
-from jupyterlab_saturn_panel.saturn_simulator.options import SimulatorOptions
-from jupyterlab_saturn_panel.saturn_simulator.state import SimulatorState
+from saturn_cloud_simulator.models import Job
+from saturn_cloud_simulator.options import SimulatorOptions
+from saturn_cloud_simulator.state import SimulatorState
 
 T0 = dt.datetime(2026, 11, 30, 21, 0, 30, tzinfo=dt.timezone.utc)
 

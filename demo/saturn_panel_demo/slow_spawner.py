@@ -25,6 +25,7 @@ class SlowProgressSpawner(SimpleLocalProcessSpawner):
     _events: list[dict[str, Any]]
 
     async def start(self) -> Any:  # type: ignore[override]
+        """Report ``steps`` progress steps ``step_delay`` apart, then start the server process."""
         # Replayable: every subscriber of the progress stream sees all events (kubespawner #153).
         self._events = []
         for step in range(1, self.steps + 1):
@@ -38,6 +39,7 @@ class SlowProgressSpawner(SimpleLocalProcessSpawner):
         return await super().start()
 
     async def progress(self) -> AsyncIterator[dict[str, Any]]:  # type: ignore[override]
+        """Every step of the current start, from the first, to each subscriber (the hub ends it)."""
         seen = 0
         while True:
             events = getattr(self, "_events", [])
@@ -47,6 +49,7 @@ class SlowProgressSpawner(SimpleLocalProcessSpawner):
             await asyncio.sleep(0.1)
 
     async def stop(self, now: bool = False) -> None:
+        """Wait ``stop_delay`` seconds (so "stopping" is visible), then stop the process."""
         if self.stop_delay:
             await asyncio.sleep(self.stop_delay)
         await super().stop(now=now)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m jupyterlab_saturn_panel.saturn_simulator --port 0 --token TOKEN ...``.
+"""Command line: ``python -m saturn_cloud_simulator --port 0 --token TOKEN ...``.
 
 Prints exactly one line to stdout once it accepts connections
 (``Saturn simulator listening on http://127.0.0.1:PORT``); request logs go to stderr, without
@@ -36,7 +36,7 @@ def _non_negative(text: str) -> float:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line (see the module docstring)."""
     parser = argparse.ArgumentParser(
-        prog="python -m jupyterlab_saturn_panel.saturn_simulator",
+        prog="python -m saturn_cloud_simulator",
         description="An in-memory simulator of the Saturn Cloud API for demos and tests.",
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: pick a free one)")

@@ -28,7 +28,7 @@ c.Authenticator.allow_all = True
 c.Authenticator.admin_users = set(json.loads(os.environ["SP_ADMINS"]))
 c.Authenticator.allowed_users = set(json.loads(os.environ["SP_USERS"]))
 
-c.JupyterHub.spawner_class = "jupyterlab_saturn_panel.demo.slow_spawner.SlowProgressSpawner"
+c.JupyterHub.spawner_class = "saturn_panel_demo.slow_spawner.SlowProgressSpawner"
 c.SlowProgressSpawner.step_delay = float(os.environ.get("SP_STEP_DELAY", "1"))
 c.SlowProgressSpawner.steps = int(os.environ.get("SP_STEPS", "4"))
 c.SlowProgressSpawner.stop_delay = float(os.environ.get("SP_STOP_DELAY", "0"))

@@ -1,6 +1,8 @@
 """pytest fixtures that run the Saturn Cloud API simulator as a real subprocess.
 
-Registered as the ``simulator_fixtures`` plugin in ``tests/conftest.py`` (``pytest_plugins``).
+A pytest plugin: a ``conftest.py`` registers it with
+``pytest_plugins = ["saturn_cloud_simulator.testing"]`` (the simulator's own ``tests/`` and the
+panel's ``tests/`` both do). Importing this module needs pytest; the simulator itself does not.
 
 - ``saturn_simulator``: one simulator per test module, seeded ``demo``, ``--start-delay 1``,
   user token :data:`SATURN_USER_TOKEN` (alice) and admin token :data:`SATURN_ADMIN_TOKEN`.
@@ -15,7 +17,7 @@ from typing import Any, Callable
 
 import pytest
 
-from jupyterlab_saturn_panel.saturn_simulator.process import SimulatorProcess
+from .process import SimulatorProcess
 
 SATURN_USER_TOKEN = "sim-user-token-alice-0123456789"
 SATURN_ADMIN_TOKEN = "sim-admin-token-9876543210"
@@ -23,7 +25,7 @@ SATURN_ADMIN_TOKEN = "sim-admin-token-9876543210"
 
 def start_simulator(**kwargs: Any) -> SimulatorProcess:
     """Start a simulator with the test tokens; keyword arguments override the defaults."""
-    options: dict = {
+    options: dict[str, Any] = {
         "token": SATURN_USER_TOKEN,
         "admin_token": SATURN_ADMIN_TOKEN,
         "seed": "demo",

@@ -83,6 +83,7 @@ class LocalHub:
 
     @property
     def log_path(self) -> Path:
+        """The hub's log (stdout and stderr), in its work folder."""
         return self.workdir / "jupyterhub.log"
 
     def start(self, timeout: float = 90.0) -> LocalHub:
@@ -111,7 +112,7 @@ class LocalHub:
             # The spawner class is imported by the hub: make this package importable even from a
             # source checkout that is not installed.
             "PYTHONPATH": os.pathsep.join(
-                p for p in (str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH")) if p
+                p for p in (str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")) if p
             ),
         }
         # The hub's own variables must not leak in when we run inside a hub server ourselves.
@@ -142,6 +143,7 @@ class LocalHub:
         raise RuntimeError(f"JupyterHub did not come up in {timeout} s:\n{self.log_tail()}")
 
     def log_tail(self, lines: int = 40) -> str:
+        """The last ``lines`` lines of the hub's log ("" when there is none)."""
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:

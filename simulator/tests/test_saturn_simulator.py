@@ -9,11 +9,11 @@ from typing import Any, Callable
 
 import requests
 
-# The fixtures (saturn_simulator, saturn_simulator_factory) come from the simulator_fixtures
-# plugin that tests/conftest.py registers; tests/ is on sys.path, as for test_saturn_routes.py.
-from simulator_fixtures import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN
+from saturn_cloud_simulator.process import SimulatorProcess
 
-from jupyterlab_saturn_panel.saturn_simulator.process import SimulatorProcess
+# The fixtures (saturn_simulator, saturn_simulator_factory) come from this plugin, which
+# conftest.py registers.
+from saturn_cloud_simulator.testing import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$")
