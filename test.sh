@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install everything and run every test of jupyterlab-saturn-panel:
-#   jest (TypeScript model, event-stream parser), pytest (a real JupyterHub, a real jupyter_server,
-#   the Saturn Cloud simulator, the official saturn-client), galata (JupyterLab in Debian's Chromium).
+# Install everything and run every check and test of jupyterlab-saturn-panel:
+#   linters (eslint, prettier, stylelint, ruff, mypy), jest (the TypeScript model and widgets),
+#   galata (JupyterLab in Debian's Chromium), pytest (a real JupyterHub, a real jupyter_server,
+#   the Saturn Cloud simulator, the official saturn-client; the simulator's own tests).
 # Safe to run again; each suite runs even when an earlier one failed, and the exit code says
 # whether all passed.
 set -euo pipefail
@@ -19,6 +20,14 @@ logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
 
 failed=()
+# The extension-template's checks, as pre-commit runs them (.pre-commit-config.yaml).
+echo "== lint (eslint, prettier, stylelint, ruff, mypy)"
+lint_ok=1
+jlpm lint:check || lint_ok=0
+ruff check . || lint_ok=0
+ruff format --check . || lint_ok=0
+mypy || lint_ok=0
+[ "$lint_ok" = 1 ] || failed+=(lint)
 echo "== jest"
 jlpm test || failed+=(jest)
 echo "== galata (Chromium)"

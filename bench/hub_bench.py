@@ -73,11 +73,10 @@ from tornado.iostream import StreamClosedError  # noqa: E402
 
 # A source checkout has no _version.py; the package says so with a warning we do not need here.
 warnings.filterwarnings("ignore", message="Importing 'jupyterlab_saturn_panel' outside")
+from jupyterlab_saturn_panel.hub.scopes import RECOMMENDED_SERVER_TOKEN_SCOPES  # noqa: E402
 from saturn_panel_demo.launcher import LabServer  # noqa: E402
 from saturn_panel_demo.local_hub import LocalHub, free_port  # noqa: E402
 from saturn_panel_demo.sse import SSEEvent, SSEParser, SSEReader  # noqa: E402
-
-from jupyterlab_saturn_panel.hub.scopes import RECOMMENDED_SERVER_TOKEN_SCOPES  # noqa: E402
 
 #: The extension's default ``c.SaturnPanel.hub_poll_interval``; the bench does not change it.
 DEFAULT_POLL_INTERVAL = 10.0
@@ -501,9 +500,7 @@ async def measure_upstream(
 # ---------------------------------------------------------------------------------------------
 
 
-def progress_times(
-    events: list[tuple[float, Any]], *, skip_replayed_after: float | None = None
-) -> dict[str, float]:
+def progress_times(events: list[tuple[float, Any]], *, skip_replayed_after: float | None = None) -> dict[str, float]:
     """First time each step was seen: ``{"18": t, ..., "ready": t}`` from hub progress events.
 
     Progress 0 ("Server requested") is sent to each subscriber when it connects, not when anything
@@ -516,11 +513,7 @@ def progress_times(
             continue
         if event.get("ready"):
             key = "ready"
-        elif (
-            isinstance(event.get("progress"), (int, float))
-            and event["progress"] > 0
-            and not event.get("failed")
-        ):
+        elif isinstance(event.get("progress"), (int, float)) and event["progress"] > 0 and not event.get("failed"):
             key = str(int(event["progress"]))
         else:
             continue
@@ -578,12 +571,18 @@ async def one_start(
     follow = await relay.wait_for_stream(stream_path, mark, timeout=5)
     route_mark = len(relay.records)
     direct = SSEReader(
-        f"{hub.api_url}{stream_path}", {"Authorization": f"token {hub.admin_token}"},
-        timeout=60, client=client, clock=now,
+        f"{hub.api_url}{stream_path}",
+        {"Authorization": f"token {hub.admin_token}"},
+        timeout=60,
+        client=client,
+        clock=now,
     ).start()
     route = SSEReader(
-        server.url(f"saturn-panel/hub/servers/{HUB_USER}/{name}/progress"), server.headers,
-        timeout=60, client=client, clock=now,
+        server.url(f"saturn-panel/hub/servers/{HUB_USER}/{name}/progress"),
+        server.headers,
+        timeout=60,
+        client=client,
+        clock=now,
     ).start()
     await events.wait_for(
         lambda b: (
@@ -602,12 +601,7 @@ async def one_start(
     t_delete = now()
     await call(client, "DELETE", f"{start_url}?remove=1", server.headers, expect=202)
     await events.wait_for(
-        lambda b: (
-            b.seen >= t_delete
-            and b.event == "removed"
-            and isinstance(b.data, dict)
-            and b.data.get("key") == key
-        ),
+        lambda b: b.seen >= t_delete and b.event == "removed" and isinstance(b.data, dict) and b.data.get("key") == key,
         timeout=60,
     )
     t_removed = now()
@@ -731,8 +725,7 @@ def render(upstream: dict[str, Any] | None, lag: dict[str, Any] | None, meta: di
         n = many.clients
         out.append("")
         out.append(
-            "(a) Hub requests, counted at the relay;"
-            f" extension poll interval {DEFAULT_POLL_INTERVAL:g} s (default)"
+            f"(a) Hub requests, counted at the relay; extension poll interval {DEFAULT_POLL_INTERVAL:g} s (default)"
         )
         head = f"Hub requests in {duration:g} s"
         c1, c2, c3 = "1 client", f"{n} clients", f"per-tab {DEFAULT_POLL_INTERVAL:g} s polling ({n} tabs)"
@@ -742,15 +735,12 @@ def render(upstream: dict[str, Any] | None, lag: dict[str, Any] | None, meta: di
             out.append(f"    {kind:<36}{one.by_kind.get(kind, 0):>10}{many.by_kind.get(kind, 0):>13}")
         per_tab_min = upstream["per_tab_polling"] * 60.0 / duration
         out.append(
-            f"  {'requests per minute':<38}{one.per_minute:>10.1f}{many.per_minute:>13.1f}"
-            f"   {per_tab_min:>14.1f}"
+            f"  {'requests per minute':<38}{one.per_minute:>10.1f}{many.per_minute:>13.1f}   {per_tab_min:>14.1f}"
         )
         g1, g2 = one.poll_gaps(), many.poll_gaps()
         gap1 = f"{statistics.median(g1):.2f} s" if g1 else "-"
         gap2 = f"{statistics.median(g2):.2f} s" if g2 else "-"
-        out.append(
-            f"  {'median gap between GET /users':<38}{gap1:>10}{gap2:>13}   {DEFAULT_POLL_INTERVAL:>12.2f} s"
-        )
+        out.append(f"  {'median gap between GET /users':<38}{gap1:>10}{gap2:>13}   {DEFAULT_POLL_INTERVAL:>12.2f} s")
         out.append(
             f"  {'clients served (snapshot, whole window)':<38}{one.healthy_clients():>7}/{one.clients:<2}"
             f"{many.healthy_clients():>10}/{many.clients:<2}"
@@ -758,9 +748,7 @@ def render(upstream: dict[str, Any] | None, lag: dict[str, Any] | None, meta: di
         ratio = many.total / one.total if one.total else float("nan")
         per_tab_ratio = upstream["per_tab_polling"] / one.total if one.total else float("nan")
         ratio_label = f"ratio {n} clients / 1 client"
-        out.append(
-            f"  {ratio_label:<38}{ratio:>10.2f}   (per-tab polling: {per_tab_ratio:.1f}x the 1-client figure)"
-        )
+        out.append(f"  {ratio_label:<38}{ratio:>10.2f}   (per-tab polling: {per_tab_ratio:.1f}x the 1-client figure)")
         settle = upstream["settle"]
 
         def kinds(key: str) -> str:
@@ -768,9 +756,7 @@ def render(upstream: dict[str, Any] | None, lag: dict[str, Any] | None, meta: di
 
         out.append(f"  once before the windows (warm-up GET config + {settle:g} s): {kinds('warm_up')}")
         out.append(f"  with no client connected ({settle:g} s between windows): {kinds('quiet_between')}")
-        out.append(
-            f"  with no client connected ({settle:g} s after the {n}-client window): {kinds('quiet_after')}"
-        )
+        out.append(f"  with no client connected ({settle:g} s after the {n}-client window): {kinds('quiet_after')}")
         verdict = "PASS" if upstream["passed"] else "FAIL"
         out.append(
             f"  {verdict}  {n}-client figure equals the 1-client figure within {TOLERANCE:.0%}"
@@ -814,9 +800,7 @@ def render(upstream: dict[str, Any] | None, lag: dict[str, Any] | None, meta: di
                 f"  steps the extension received but did not show: events {missing}, progress route"
                 f" {missing_route}; bench hub-stream samples dropped as replays: {replayed}"
             )
-        out.append(
-            f"  hub requests during the {len(cycles)} cycles ({lag['elapsed']:.0f} s, 1 events client open):"
-        )
+        out.append(f"  hub requests during the {len(cycles)} cycles ({lag['elapsed']:.0f} s, 1 events client open):")
         for kind, count in sorted(lag["requests"].items()):
             out.append(f"    {kind:<52}{count:>5}")
         for error in lag["errors"]:
@@ -945,9 +929,7 @@ async def run(args: argparse.Namespace) -> int:
             "token": f"user token of {HUB_USER} with {RECOMMENDED_SERVER_TOKEN_SCOPES}",
         }
         if not args.skip_upstream:
-            upstream = await measure_upstream(
-                server, relay, client, args.clients, args.duration, args.settle, say
-            )
+            upstream = await measure_upstream(server, relay, client, args.clients, args.duration, args.settle, say)
         if args.starts > 0:
             lag = await measure_lag(server, relay, hub, client, args.starts, say)
         report = render(upstream, lag, meta)
@@ -1001,13 +983,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--starts", type=int, default=5, help="server starts for the lag measurement (default 5; 0 skips)"
     )
     parser.add_argument("--steps", type=int, default=8, help="progress steps of the demo spawner (default 8)")
-    parser.add_argument(
-        "--step-delay", type=float, default=0.5, help="seconds per progress step (default 0.5)"
-    )
+    parser.add_argument("--step-delay", type=float, default=0.5, help="seconds per progress step (default 0.5)")
     parser.add_argument("--skip-upstream", action="store_true", help="only measure the relay lag")
-    parser.add_argument(
-        "--keep", action="store_true", help="keep the temporary work dir (hub and server logs)"
-    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary work dir (hub and server logs)")
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.clients < 1 or args.settle < 0 or args.starts < 0:
         parser.error("--duration must be > 0, --clients >= 1, --settle >= 0, --starts >= 0")

@@ -27,11 +27,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hub_bench import REPO, call, now, panel_server  # noqa: E402
-from saturn_cloud_simulator.process import SimulatorProcess  # noqa: E402
-from saturn_panel_demo.launcher import LabServer  # noqa: E402
-from saturn_panel_demo.sse import SSEReader  # noqa: E402
-from tornado.httpclient import AsyncHTTPClient  # noqa: E402
+from hub_bench import REPO, call, now, panel_server
+from tornado.httpclient import AsyncHTTPClient
+
+from saturn_cloud_simulator.process import SimulatorProcess
+from saturn_panel_demo.launcher import LabServer
+from saturn_panel_demo.sse import SSEReader
 
 RULE = 10.0  # seconds: seed 000's minimum time between two status reads of one resource
 WATCHED = "gpu-training"  # the workspace started and stopped in each window
@@ -39,8 +40,9 @@ WATCHED = "gpu-training"  # the workspace started and stopped in each window
 
 async def simulator_api(client: AsyncHTTPClient, sim: SimulatorProcess, method: str, path: str) -> Any:
     headers = {"Authorization": f"token {sim.admin_token}"}
-    response = await call(client, method, f"{sim.url}{path}", headers, expect=200,
-                          body="" if method == "POST" else None)
+    response = await call(
+        client, method, f"{sim.url}{path}", headers, expect=200, body="" if method == "POST" else None
+    )
     return json.loads(response.body or b"null")
 
 
@@ -57,18 +59,31 @@ async def window(
     ]
     for reader in readers:
         await reader.wait_for(lambda block: block.event == "snapshot", timeout=30)
-    resources = json.loads((await call(client, "GET", server.url("saturn-panel/resources"),
-                                       server.headers, expect=200)).body)["resources"]
+    resources = json.loads(
+        (await call(client, "GET", server.url("saturn-panel/resources"), server.headers, expect=200)).body
+    )["resources"]
     target = next(r for r in resources if r["name"] == WATCHED)
     await asyncio.sleep(max(0.0, 5 - (now() - started)))
-    await call(client, "POST", server.url(f"saturn-panel/saturn/workspaces/{target['id']}/start"),
-               server.headers, expect=202, body="")
+    await call(
+        client,
+        "POST",
+        server.url(f"saturn-panel/saturn/workspaces/{target['id']}/start"),
+        server.headers,
+        expect=202,
+        body="",
+    )
     running = await readers[0].wait_for(
         lambda b: b.event == "resource" and b.data["key"] == target["key"] and b.data["status"] == "running",
         timeout=duration,
     )
-    await call(client, "POST", server.url(f"saturn-panel/saturn/workspaces/{target['id']}/stop"),
-               server.headers, expect=202, body="")
+    await call(
+        client,
+        "POST",
+        server.url(f"saturn-panel/saturn/workspaces/{target['id']}/stop"),
+        server.headers,
+        expect=202,
+        body="",
+    )
     for reader in readers:
         await reader.wait_ended(duration + 15)
     stats = await simulator_api(client, sim, "GET", "/_simulator/stats")
@@ -106,9 +121,11 @@ def render(windows: list[dict[str, Any]], duration: float) -> str:
         "   (busiest workspace)"
     )
     lines.append(f"  {'10 s rule violations':<22}{one['violations']:>10}{many['violations']:>13}")
-    lines.append(f"  clients served: {one['served']}/{one['clients']} and {many['served']}/{many['clients']};"
-                 f" {WATCHED} started and stopped in each window (start -> running seen after"
-                 f" {one['start_to_running']} s and {many['start_to_running']} s)")
+    lines.append(
+        f"  clients served: {one['served']}/{one['clients']} and {many['served']}/{many['clients']};"
+        f" {WATCHED} started and stopped in each window (start -> running seen after"
+        f" {one['start_to_running']} s and {many['start_to_running']} s)"
+    )
     ok = one["violations"] == 0 and many["violations"] == 0
     lines.append(("  PASS" if ok else "  FAIL") + "  no status request broke the 10 s rule, with 1 or 20 clients")
     return "\n".join(lines)
@@ -117,8 +134,7 @@ def render(windows: list[dict[str, Any]], duration: float) -> str:
 async def run(args: argparse.Namespace) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="saturn-bench-"))
     client = AsyncHTTPClient(force_instance=True, max_clients=args.clients + 10)
-    sim = SimulatorProcess(token=secrets.token_hex(16), admin_token=secrets.token_hex(16), seed="demo",
-                           start_delay=8.0)
+    sim = SimulatorProcess(token=secrets.token_hex(16), admin_token=secrets.token_hex(16), seed="demo", start_delay=8.0)
     server = None
     began = now()
     try:

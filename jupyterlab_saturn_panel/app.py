@@ -43,9 +43,9 @@ class SaturnPanel(ExtensionApp):
         " that server's own URL. Empty: links are the hub's paths (/user/alice/dev/), which the"
         " browser opens on the origin it shows JupyterLab from. Default: $JUPYTERHUB_PUBLIC_URL.",
     ).tag(config=True)
-    hub_poll_interval = Float(
-        10.0, help="Seconds between two reads of the hub while someone watches the panel."
-    ).tag(config=True)
+    hub_poll_interval = Float(10.0, help="Seconds between two reads of the hub while someone watches the panel.").tag(
+        config=True
+    )
     hub_stopping_poll_interval = Float(
         1.0, help="Seconds between two reads of the hub while a server is stopping (no stop stream)."
     ).tag(config=True)
@@ -61,9 +61,9 @@ class SaturnPanel(ExtensionApp):
         help="Seconds between two status reads of one Saturn resource. Saturn asks for at least 10.",
     ).tag(config=True)
     request_timeout = Float(20.0, help="Seconds to wait for an upstream answer.").tag(config=True)
-    spawn_timeout = Float(
-        900.0, help="Seconds to follow a hub server's progress stream before giving up."
-    ).tag(config=True)
+    spawn_timeout = Float(900.0, help="Seconds to follow a hub server's progress stream before giving up.").tag(
+        config=True
+    )
     hub_spawn_options = Union(
         [List(), Dict()],
         default_value=None,
@@ -141,9 +141,7 @@ class SaturnPanel(ExtensionApp):
         self.engine = StatusEngine(self.log)
         hub_client = None
         if self.hub_api_url and self.hub_api_token:
-            hub_client = HubClient(
-                self.hub_api_url, self.hub_api_token, request_timeout=self.request_timeout
-            )
+            hub_client = HubClient(self.hub_api_url, self.hub_api_token, request_timeout=self.request_timeout)
         self.hub = HubBackend(
             hub_client,
             HubSettings(
@@ -202,4 +200,3 @@ def _hub_prefix(api_url: str) -> str:
     if path.endswith("/api"):
         path = path[: -len("/api")]
     return (path or "/hub") + "/"
-

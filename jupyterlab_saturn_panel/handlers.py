@@ -85,9 +85,7 @@ class SaturnPanelHandler(APIHandler):
     def _handle_request_exception(self, e: BaseException) -> None:
         # A PanelError is the contract's answer, not a server fault: send its status and message.
         if isinstance(e, PanelError):
-            self.log.info(
-                "%s %s -> %s: %s", self.request.method, self.request.path, e.status, e.message
-            )
+            self.log.info("%s %s -> %s: %s", self.request.method, self.request.path, e.status, e.message)
             if not self._finished:
                 self.send_error(e.status, exc_info=sys.exc_info())
             return
@@ -173,9 +171,7 @@ class EventsHandler(SaturnPanelHandler):
             await self._send_snapshot()
             while True:
                 try:
-                    event, payload = await asyncio.wait_for(
-                        subscription.queue.get(), timeout=KEEPALIVE_SECONDS
-                    )
+                    event, payload = await asyncio.wait_for(subscription.queue.get(), timeout=KEEPALIVE_SECONDS)
                 except asyncio.TimeoutError:
                     self.write(": keepalive\n\n")
                     await self.flush()
@@ -254,6 +250,8 @@ class HubProgressHandler(SaturnPanelHandler):
     async def get(self, user: str, name: str) -> None:
         check_hub_user(user)
         check_server_name(name)
+        self._flushes: set[asyncio.Future[None]] = set()
+
         def on_line(line: str) -> None:
             if self._gone:
                 raise StreamAborted()
@@ -263,7 +261,9 @@ class HubProgressHandler(SaturnPanelHandler):
                 self.set_header("X-Accel-Buffering", "no")
             self.write(line + "\n")
             if line == "":  # an event (or a keepalive) is complete: pass it on now
-                asyncio.ensure_future(self._flush_quietly())
+                flush = asyncio.ensure_future(self._flush_quietly())
+                self._flushes.add(flush)  # keep a reference until it is done
+                flush.add_done_callback(self._flushes.discard)
 
         try:
             await self.hub.relay_progress(user, name, on_line)

@@ -37,9 +37,7 @@ def is_active(status: str) -> bool:
     return status in ACTIVE_STATUSES
 
 
-def new_resource(
-    backend: str, kind: str, key: str, resource_id: str, name: str, owner: str, **fields: Any
-) -> Resource:
+def new_resource(backend: str, kind: str, key: str, resource_id: str, name: str, owner: str, **fields: Any) -> Resource:
     """A Resource with every field of the contract, stopped and idle; ``fields`` set the rest."""
     resource: Resource = {
         "key": key,

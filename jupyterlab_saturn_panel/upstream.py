@@ -188,8 +188,7 @@ class UpstreamClient:
         """An answer that is not the upstream's API (a redirect, HTML, a 404 for its own root):
         the URL setting is wrong, not the token."""
         return UpstreamError(
-            f"{self.service} answered {what} when asked to {action}: the configured address is"
-            f" probably not its API.",
+            f"{self.service} answered {what} when asked to {action}: the configured address is probably not its API.",
             hint=f"Check {self.url_setting}.",
             detail=f"{self.base_url} answered HTTP {response.status}",
         )

@@ -64,9 +64,7 @@ def check_hub_user(user: str) -> str:
 def check_saturn_id(resource_id: str) -> str:
     """Return ``resource_id`` if it is a Saturn Cloud id (32 lower-case hex characters), else 400."""
     if not _SATURN_ID.match(resource_id or ""):
-        raise BadRequest(
-            f"Invalid Saturn Cloud id {resource_id!r}: an id is 32 lower-case hexadecimal characters."
-        )
+        raise BadRequest(f"Invalid Saturn Cloud id {resource_id!r}: an id is 32 lower-case hexadecimal characters.")
     return resource_id
 
 
@@ -99,9 +97,7 @@ def check_display_name(value: Any) -> str:
     if not value or len(value) > 255:
         raise BadRequest("displayName must have 1 to 255 characters.")
     if _CONTROL.search(value) or value != value.strip() or "  " in value:
-        raise BadRequest(
-            "displayName cannot have control characters, leading or trailing spaces, or double spaces."
-        )
+        raise BadRequest("displayName cannot have control characters, leading or trailing spaces, or double spaces.")
     return value
 
 
@@ -121,8 +117,7 @@ def check_saturn_user(user: Any) -> str:
     """A Saturn Cloud user (identity) name, else 400."""
     if not isinstance(user, str) or not _SATURN_IDENTITY.match(user):
         raise BadRequest(
-            f"Invalid Saturn Cloud user {user!r}: lower-case letters, digits and single dashes,"
-            " at most 39 characters."
+            f"Invalid Saturn Cloud user {user!r}: lower-case letters, digits and single dashes, at most 39 characters."
         )
     return user
 
@@ -166,7 +161,7 @@ def check_recipe(recipe: Any) -> dict[str, Any]:
         raise BadRequest(f"recipe.type must be workspace, job or deployment, not {kind!r}.")
     version = recipe.get("schema_version")
     if version is not None and not isinstance(version, str):
-        raise BadRequest("recipe.schema_version must be a string such as \"2025.10.01\".")
+        raise BadRequest('recipe.schema_version must be a string such as "2025.10.01".')
     spec = recipe.get("spec")
     if not isinstance(spec, dict):
         raise BadRequest("recipe.spec is required and must be an object.")

@@ -162,8 +162,12 @@ async def fetch_url(url: str, token: str | None = None, method: str = "GET") -> 
 
     headers = {"Authorization": f"token {token}"} if token else {}
     response = await AsyncHTTPClient().fetch(
-        url, method=method, headers=headers, body="" if method == "POST" else None,
-        raise_error=False, request_timeout=20,
+        url,
+        method=method,
+        headers=headers,
+        body="" if method == "POST" else None,
+        raise_error=False,
+        request_timeout=20,
     )
     text = (response.body or b"").decode()
     try:

@@ -33,7 +33,9 @@ async def test_a_tab_behind_gets_one_fresh_snapshot_with_every_change(
     tab = open_events()
     await tab.ready()
     for index in range(50):  # faster than any stream can send: the queue overflows
-        engine.upsert(new_resource("saturn", "job", f"saturn/job/{index:032x}", f"{index:032x}", f"job-{index}", "alice"))
+        engine.upsert(
+            new_resource("saturn", "job", f"saturn/job/{index:032x}", f"{index:032x}", f"job-{index}", "alice")
+        )
     last = await tab.wait_for(
         lambda n, d: n == "snapshot" and sum(r["key"].startswith("saturn/job/") for r in d["resources"]) == 50
     )

@@ -46,7 +46,11 @@ class _Relay(web.RequestHandler):
         request = HTTPRequest(
             self.target + self.request.uri.removeprefix("/hub/api"),
             method=self.request.method,
-            headers={k: v for k, v in self.request.headers.items() if k.lower() in ("authorization", "accept", "content-type")},
+            headers={
+                k: v
+                for k, v in self.request.headers.items()
+                if k.lower() in ("authorization", "accept", "content-type")
+            },
             body=self.request.body if self.request.method != "GET" else None,
             allow_nonstandard_methods=True,
             streaming_callback=on_chunk,
@@ -113,4 +117,3 @@ async def test_a_start_that_fails_at_once_shows_the_spawners_message(jp_fetch: A
     failed = await tab.wait_resource("hub/bob/slowfail", lambda r: r["status"] == "error")
     assert "asked to fail" in failed["message"]
     await jp_fetch("saturn-panel/hub/servers/bob/slowfail", method="DELETE", params={"remove": "1"})
-

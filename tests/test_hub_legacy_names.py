@@ -24,8 +24,15 @@ def upgraded_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHub]
     """A hub whose database holds servers named under older rules, as after an upgrade."""
     from jupyterhub import orm
 
-    hub = LocalHub(tmp_path_factory.mktemp("upgraded-hub"), users=("alice",), admins=("alice",),
-                   step_delay=0.2, steps=2, stop_delay=0.2, singleuser="mocksu")
+    hub = LocalHub(
+        tmp_path_factory.mktemp("upgraded-hub"),
+        users=("alice",),
+        admins=("alice",),
+        step_delay=0.2,
+        steps=2,
+        stop_delay=0.2,
+        singleuser="mocksu",
+    )
     hub.start()
     hub.stop()  # the hub created alice in its database; add her old servers while it is down
     session = orm.new_session_factory(f"sqlite:///{hub.workdir / 'jupyterhub.sqlite'}")()

@@ -80,9 +80,7 @@ async def test_start_shows_progress_then_running_and_the_link_opens(
 
     stopped = body(await jp_fetch(f"{SERVERS}/alice/analysis", method="DELETE"))
     assert stopped["status"] in ("stopping", "stopped")
-    await tab.wait_for(
-        lambda n, d: n == "resource" and d["key"] == "hub/alice/analysis" and d["status"] == "stopped"
-    )
+    await tab.wait_for(lambda n, d: n == "resource" and d["key"] == "hub/alice/analysis" and d["status"] == "stopped")
     assert "stopping" in [s["status"] for s in tab.resource_states("hub/alice/analysis")]
     # Stopping what is stopped is a success too.
     assert body(await jp_fetch(f"{SERVERS}/alice/analysis", method="DELETE"))["status"] == "stopped"
@@ -105,9 +103,7 @@ async def test_progress_route_relays_events_as_they_arrive(jp_fetch: Any) -> Non
             if event.data is not None:
                 arrivals.append((event.seen, event.data))
 
-    response = await jp_fetch(
-        f"{SERVERS}/bob/relay/progress", streaming_callback=on_chunk, request_timeout=60
-    )
+    response = await jp_fetch(f"{SERVERS}/bob/relay/progress", streaming_callback=on_chunk, request_timeout=60)
     assert response.code == 200
     assert response.headers["Content-Type"].startswith("text/event-stream")
     events = [data for _, data in arrivals]
@@ -166,12 +162,8 @@ async def test_bad_input_gets_400_before_the_hub_is_asked(jp_fetch: Any) -> None
     assert "displayName" in payload["message"]
     payload = await expect_error(post(jp_fetch, "alice/ok", {"colour": "red"}), 400)
     assert "colour" in payload["message"]
-    payload = await expect_error(
-        jp_fetch(f"{SERVERS}/alice/ok", method="DELETE", params={"remove": "yes"}), 400
-    )
-    payload = await expect_error(
-        jp_fetch(f"{SERVERS}/alice/", method="DELETE", params={"remove": "1"}), 400
-    )
+    payload = await expect_error(jp_fetch(f"{SERVERS}/alice/ok", method="DELETE", params={"remove": "yes"}), 400)
+    payload = await expect_error(jp_fetch(f"{SERVERS}/alice/", method="DELETE", params={"remove": "1"}), 400)
     assert "default server" in payload["message"]
 
 
@@ -217,9 +209,7 @@ async def test_every_tab_gets_the_same_changes_for_the_cost_of_one(
     assert client.request_count - before <= 1
     await post(jp_fetch, "alice/shared")
     for tab in [first, *tabs]:
-        await tab.wait_for(
-            lambda n, d: n == "resource" and d["key"] == "hub/alice/shared" and d["status"] == "running"
-        )
+        await tab.wait_for(lambda n, d: n == "resource" and d["key"] == "hub/alice/shared" and d["status"] == "running")
     await jp_fetch(f"{SERVERS}/alice/shared", method="DELETE", params={"remove": "1"})
 
 
@@ -255,21 +245,28 @@ async def test_every_route_needs_a_logged_in_user(jp_fetch: Any, jp_http_port: i
     client = AsyncHTTPClient()
     base = f"http://localhost:{jp_http_port}{jp_base_url}saturn-panel/"
     for method, path in [
-        ("GET", "config"), ("GET", "resources"), ("GET", "events"), ("POST", "refresh"),
-        ("POST", "hub/servers/alice/dev"), ("DELETE", "hub/servers/alice/dev"),
-        ("GET", "hub/servers/alice/dev/progress"), ("POST", "saturn/recipes"),
-        ("POST", f"saturn/workspaces/{'a' * 32}/start"), ("POST", "saturn/notebook-jobs"),
+        ("GET", "config"),
+        ("GET", "resources"),
+        ("GET", "events"),
+        ("POST", "refresh"),
+        ("POST", "hub/servers/alice/dev"),
+        ("DELETE", "hub/servers/alice/dev"),
+        ("GET", "hub/servers/alice/dev/progress"),
+        ("POST", "saturn/recipes"),
+        ("POST", f"saturn/workspaces/{'a' * 32}/start"),
+        ("POST", "saturn/notebook-jobs"),
     ]:
         response = await client.fetch(
-            base + path, method=method, body="{}" if method == "POST" else None,
-            raise_error=False, request_timeout=10,
+            base + path,
+            method=method,
+            body="{}" if method == "POST" else None,
+            raise_error=False,
+            request_timeout=10,
         )
         assert response.code == 403, (method, path, response.code)
 
 
-async def test_a_quiet_stream_still_sends_keepalive_comments(
-    jp_fetch: Any, open_events: Any, monkeypatch: Any
-) -> None:
+async def test_a_quiet_stream_still_sends_keepalive_comments(jp_fetch: Any, open_events: Any, monkeypatch: Any) -> None:
     from jupyterlab_saturn_panel import handlers
 
     monkeypatch.setattr(handlers, "KEEPALIVE_SECONDS", 0.3)  # 15 s in production

@@ -35,9 +35,7 @@ def panel_config(local_hub: Any, expiring_token: tuple[str, float]) -> dict[str,
     }
 
 
-async def test_an_expired_token_is_named_as_the_problem(
-    jp_fetch: Any, expiring_token: tuple[str, float]
-) -> None:
+async def test_an_expired_token_is_named_as_the_problem(jp_fetch: Any, expiring_token: tuple[str, float]) -> None:
     token, expires = expiring_token
     hub = body(await jp_fetch("saturn-panel", "config"))["hub"]
     assert hub["reachable"] is True and hub["message"] is None and hub["user"] == "alice"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import socket
-import time
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -219,7 +219,11 @@ class _SwitchableRelay(web.RequestHandler):
         response = await AsyncHTTPClient().fetch(
             self.target + self.request.uri.removeprefix("/hub/api"),
             method=self.request.method,
-            headers={k: v for k, v in self.request.headers.items() if k.lower() in ("authorization", "accept", "content-type")},
+            headers={
+                k: v
+                for k, v in self.request.headers.items()
+                if k.lower() in ("authorization", "accept", "content-type")
+            },
             body=self.request.body if self.request.method != "GET" else None,
             allow_nonstandard_methods=True,
             raise_error=False,
@@ -273,4 +277,3 @@ class TestLastKnownState:
     async def test_retry_refuses_what_it_does_not_know(self, jp_fetch: Any) -> None:
         for raw in ('{"backend": "cloud"}', '{"backend": ["hub"]}', '{"all": true}', "[1]"):
             await expect(jp_fetch, 400, "saturn-panel/refresh", method="POST", body=raw)
-

@@ -9,8 +9,9 @@ from typing import Any
 import nbformat
 import pytest
 from conftest import body, error_of, fetch_url
-from saturn_cloud_simulator.testing import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
 from tornado.httpclient import HTTPClientError
+
+from saturn_cloud_simulator.testing import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
 
 FAST = 1.0
 
@@ -69,8 +70,13 @@ async def test_a_notebook_runs_as_a_job_with_parameters(
     first = job["details"]["runs"][0]
     assert first["status"] in ("pending", "running")
     done = await tab.wait_resource(
-        job["key"], lambda r: r["details"]["runs"] and r["details"]["runs"][0]["name"] == first["name"]
-        and r["details"]["runs"][0]["status"] in ("completed", "error"), timeout=120
+        job["key"],
+        lambda r: (
+            r["details"]["runs"]
+            and r["details"]["runs"][0]["name"] == first["name"]
+            and r["details"]["runs"][0]["status"] in ("completed", "error")
+        ),
+        timeout=120,
     )
     logs = body(await jp_fetch(f"saturn-panel/saturn/jobs/{job['id']}/logs", params={"run": first["name"]}))
     text = "\n".join(line["content"] for line in logs["lines"])
@@ -78,23 +84,25 @@ async def test_a_notebook_runs_as_a_job_with_parameters(
     assert text.count("bonjour from the job") == 2  # the notebook's output, with the parameters
     assert "Executing Cell 3" in text and "saturn-panel-progress: cells=3" in text  # progress reaches the logs
     assert logs["progress"] == {"cell": 3, "cells": 3} and logs["total"] == len(logs["lines"])
-    tail = body(await jp_fetch(
-        f"saturn-panel/saturn/jobs/{job['id']}/logs", params={"run": first["name"], "since": logs["total"] - 2}
-    ))
+    tail = body(
+        await jp_fetch(
+            f"saturn-panel/saturn/jobs/{job['id']}/logs", params={"run": first["name"], "since": logs["total"] - 2}
+        )
+    )
     assert tail["lines"] == logs["lines"][-2:] and tail["total"] == logs["total"]  # only what is new
 
     # Five viewers of a finished run cost Saturn nothing more: its log was read once, complete.
     await fetch_url(f"{simulator.url}/_simulator/reset-stats", SATURN_ADMIN_TOKEN, method="POST")
-    await asyncio.gather(*(
-        jp_fetch(f"saturn-panel/saturn/jobs/{job['id']}/logs", params={"run": first["name"]}) for _ in range(5)
-    ))
+    await asyncio.gather(
+        *(jp_fetch(f"saturn-panel/saturn/jobs/{job['id']}/logs", params={"run": first["name"]}) for _ in range(5))
+    )
     _, stats = await fetch_url(f"{simulator.url}/_simulator/stats", SATURN_ADMIN_TOKEN)
     assert stats["api_calls"].get("GET /api/jobs/{id}/logs", 0) == 0, stats["api_calls"]
 
     # Open output: the executed notebook, rebuilt from the run's log, saved beside the source.
-    saved = body(await jp_fetch(
-        f"saturn-panel/saturn/jobs/{job['id']}/runs/{first['name']}/output", method="POST", body="{}"
-    ))
+    saved = body(
+        await jp_fetch(f"saturn-panel/saturn/jobs/{job['id']}/runs/{first['name']}/output", method="POST", body="{}")
+    )
     assert saved["path"].startswith("analysis/Weekly Report.runs/") and saved["errorCell"] is None
     output = nbformat.read(jp_root_dir / saved["path"], as_version=4)
     outputs = "".join(o.get("text", "") for c in output.cells for o in c.get("outputs", []))
@@ -110,10 +118,16 @@ async def test_a_notebook_runs_as_a_job_with_parameters(
 
 
 async def test_git_source_builds_seed_001s_recipe(jp_fetch: Any, notebook: str, simulator: Any) -> None:
-    job = body(await run(jp_fetch, {
-        "path": notebook, "source": "git",
-        "git": {"url": "https://github.com/example/analysis.git", "reference": "main", "directory": "reports"},
-    }))
+    job = body(
+        await run(
+            jp_fetch,
+            {
+                "path": notebook,
+                "source": "git",
+                "git": {"url": "https://github.com/example/analysis.git", "reference": "main", "directory": "reports"},
+            },
+        )
+    )
     status, recipe = await fetch_url(f"{simulator.url}/api/jobs/{job['id']}/recipe", SATURN_USER_TOKEN)
     assert status == 200
     spec = recipe["spec"]
@@ -154,14 +168,20 @@ async def test_a_notebook_on_a_schedule_pauses_resumes_and_changes(jp_fetch: Any
     edited = body(await jp_fetch(f"{jobs}/schedule", method="POST", body=json.dumps({"schedule": "0 7 * * 1-5"})))
     assert edited["details"]["schedule"] == "0 7 * * 1-5" and "T07:00:00Z" in edited["details"]["nextRun"]
 
-    assert "valid cron" in await expect(jp_fetch(f"{jobs}/schedule", method="POST", body='{"schedule": "61 * * * *"}'), 400)
+    assert "valid cron" in await expect(
+        jp_fetch(f"{jobs}/schedule", method="POST", body='{"schedule": "61 * * * *"}'), 400
+    )
     assert "5 fields" in await expect(jp_fetch(f"{jobs}/schedule", method="POST", body='{"schedule": "* * *"}'), 400)
-    assert "Unknown field" in await expect(jp_fetch(f"{jobs}/unschedule", method="POST", body='{"schedule": "@daily"}'), 400)
+    assert "Unknown field" in await expect(
+        jp_fetch(f"{jobs}/unschedule", method="POST", body='{"schedule": "@daily"}'), 400
+    )
     assert "schedule must be" in await expect(run(jp_fetch, {"path": notebook, "schedule": 5}), 400)
 
-    preview = body(await jp_fetch(
-        "saturn-panel/saturn/schedule-preview", method="POST", body=json.dumps({"schedule": "0 7 * * 1-5"})
-    ))
+    preview = body(
+        await jp_fetch(
+            "saturn-panel/saturn/schedule-preview", method="POST", body=json.dumps({"schedule": "0 7 * * 1-5"})
+        )
+    )
     assert len(preview["next"]) == 3 and preview["timezone"] == "UTC"
     assert all("T07:00:00Z" in t for t in preview["next"])
     assert "macro" in await expect(

@@ -42,7 +42,10 @@ def run_job(folder: Path, *args: str) -> tuple[int, list[str]]:
     """Run the shipped runner as a job would, and return its exit code and log lines."""
     done = subprocess.run(
         [sys.executable, notebook_runner.__file__, "report.ipynb", "report-output.ipynb", "-k", "python3", *args],
-        cwd=folder, capture_output=True, text=True, timeout=180,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     return done.returncode, (done.stdout + done.stderr).splitlines()
 
@@ -100,7 +103,9 @@ def test_a_failed_run_hands_back_the_cell_that_raised(tmp_path: Path) -> None:
     assert failed is not None and "raise ValueError" in text(notebook["cells"][failed]["source"])
 
 
-def test_past_the_limit_the_log_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_past_the_limit_the_log_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     big = tmp_path / "big.ipynb"
     big.write_text(json.dumps({"cells": [], "padding": "x" * 2000}))
     monkeypatch.setattr(notebook_runner, "LIMIT", 1000)

@@ -11,7 +11,13 @@ from jupyterlab_saturn_panel.saturn.mapping import (
     workspace_resource,
 )
 
-PENDING = {"id": "a" * 32, "name": "gpu-box", "status": "pending", "owner": {"name": "main/alice"}, "size_display": "T4"}
+PENDING = {
+    "id": "a" * 32,
+    "name": "gpu-box",
+    "status": "pending",
+    "owner": {"name": "main/alice"},
+    "size_display": "T4",
+}
 
 
 def test_a_start_estimate_says_what_it_is_based_on() -> None:
@@ -27,7 +33,10 @@ def test_a_start_estimate_says_what_it_is_based_on() -> None:
 
 def test_a_notebook_job_is_named_after_its_notebook_and_says_its_schedule() -> None:
     job = {
-        "id": "b" * 32, "name": "nb-daily-report-1a2b3c", "status": "stopped", "scheduled": True,
+        "id": "b" * 32,
+        "name": "nb-daily-report-1a2b3c",
+        "status": "stopped",
+        "scheduled": True,
         "tags": {"saturn-panel-notebook": "reports/daily-report.ipynb"},
         "cron_schedule_options": {"schedule": "0 7 * * *"},
     }
@@ -41,7 +50,9 @@ def test_a_notebook_job_is_named_after_its_notebook_and_says_its_schedule() -> N
 
 
 def test_what_a_recipe_created_is_a_resource_with_its_key() -> None:
-    created = created_resource({"id": "c" * 32, "type": "workspace", "spec": {"name": "w"}, "state": {"status": "stopped"}}, {}, "bob")
+    created = created_resource(
+        {"id": "c" * 32, "type": "workspace", "spec": {"name": "w"}, "state": {"status": "stopped"}}, {}, "bob"
+    )
     assert created["key"] == f"saturn/workspace/{'c' * 32}" and created["owner"] == "bob"
     legacy = created_resource({"id": "d" * 32}, {"name": "old", "job": {"command": "x"}}, "alice")
     assert legacy["kind"] == "job" and legacy["name"] == "old"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from conftest import body, error_of, fetch_url
-from saturn_cloud_simulator.testing import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
 from tornado.httpclient import HTTPClientError
 
+from saturn_cloud_simulator.testing import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
 from saturn_panel_demo.local_hub import free_port
 
 #: A faster clock for most tests: the simulator's rule window and our interval shrink together.
@@ -106,7 +106,9 @@ async def test_start_shows_an_estimate_then_running_and_stop(jp_fetch: Any, open
         lambda n, d: n == "resource" and d["key"] == key and d["status"] == "pending" and "last start" in d["message"]
     )
     assert second["progressEstimated"] is True
-    await tab.wait_for(lambda n, d: n == "resource" and d["key"] == key and d["status"] == "running" and d is not running)
+    await tab.wait_for(
+        lambda n, d: n == "resource" and d["key"] == key and d["status"] == "running" and d is not running
+    )
     await jp_fetch(f"saturn-panel/saturn/workspaces/{workspace['id']}/stop", method="POST", body="")
 
 
@@ -147,7 +149,9 @@ async def test_create_from_recipe_and_every_bad_recipe(jp_fetch: Any, open_event
     assert created["key"] == f"saturn/workspace/{created['id']}" and created["status"] == "stopped"
     appeared = await tab.wait_resource(created["key"])
     assert appeared["status"] == "stopped" and appeared["name"] == "from-recipe"
-    payload = await expect(jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": RECIPE})), 409)
+    payload = await expect(
+        jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": RECIPE})), 409
+    )
 
     cases = {
         "spec.instance_type": {**RECIPE, "spec": {"name": "x", "image": "a/b:c"}},
@@ -169,7 +173,8 @@ async def test_create_from_recipe_and_every_bad_recipe(jp_fetch: Any, open_event
     await expect(jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({})), 400)
     await expect(jp_fetch("saturn-panel/saturn/recipes", method="POST", body="{oops"), 400)
     payload = await expect(
-        jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": RECIPE, "user": "Bad User"})), 400
+        jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": RECIPE, "user": "Bad User"})),
+        400,
     )
     assert "Invalid Saturn Cloud user" in payload["message"]
 
@@ -183,16 +188,16 @@ LEGACY_RECIPE = {
 }
 
 
-async def test_older_format_recipes_are_created_and_saturns_refusal_is_passed_on(
-    jp_fetch: Any, simulator: Any
-) -> None:
-    mine = body(await jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": LEGACY_RECIPE})))
+async def test_older_format_recipes_are_created_and_saturns_refusal_is_passed_on(jp_fetch: Any, simulator: Any) -> None:
+    mine = body(
+        await jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": LEGACY_RECIPE}))
+    )
     assert mine["kind"] == "workspace" and mine["name"] == "legacy-demo" and mine["owner"] == "alice"
     assert mine["key"] == f"saturn/workspace/{mine['id']}"
     bobs = {**LEGACY_RECIPE, "name": "legacy-for-bob"}
-    theirs = body(await jp_fetch(
-        "saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": bobs, "user": "bob"})
-    ))
+    theirs = body(
+        await jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": bobs, "user": "bob"}))
+    )
     assert theirs["owner"] == "bob"
     listed = (await sim_api(simulator, "/api/workspaces?owner_name=main/bob"))["workspaces"]
     assert theirs["id"] in {w["id"] for w in listed}
@@ -206,9 +211,9 @@ async def test_older_format_recipes_are_created_and_saturns_refusal_is_passed_on
 
 async def test_admin_creates_a_workspace_for_another_user(jp_fetch: Any, simulator: Any) -> None:
     recipe = {**RECIPE, "spec": {**RECIPE["spec"], "name": "for-bob"}}
-    created = body(await jp_fetch(
-        "saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": recipe, "user": "bob"})
-    ))
+    created = body(
+        await jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": recipe, "user": "bob"}))
+    )
     assert created["owner"] == "bob"
     bobs = (await sim_api(simulator, "/api/workspaces?owner_name=main/bob"))["workspaces"]
     assert "for-bob" in {w["name"] for w in bobs}
@@ -227,8 +232,15 @@ async def test_jobs_run_and_show_runs_and_logs(jp_fetch: Any, open_events: Any) 
     newest = runs[0]
     assert newest["status"] in ("pending", "running")
     assert [r["started"] for r in runs] == sorted((r["started"] for r in runs), reverse=True)
-    done = await tab.wait_for(lambda n, d: n == "resource" and d["key"] == job["key"] and d["status"] == "completed"
-                              and d["details"]["runs"][0]["name"] == newest["name"], timeout=60)
+    done = await tab.wait_for(
+        lambda n, d: (
+            n == "resource"
+            and d["key"] == job["key"]
+            and d["status"] == "completed"
+            and d["details"]["runs"][0]["name"] == newest["name"]
+        ),
+        timeout=60,
+    )
     assert done["details"]["runs"][0]["duration"] > 0
     logs = body(await jp_fetch(f"saturn-panel/saturn/jobs/{job['id']}/logs", params={"run": newest["name"]}))
     assert logs["complete"] is True and logs["status"] == "completed"
@@ -247,7 +259,8 @@ class TestWithoutAdminToken:
         config = body(await jp_fetch("saturn-panel", "config"))
         assert config["saturn"]["abilities"]["createForOthers"] is False
         payload = await expect(
-            jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": RECIPE, "user": "bob"})), 403
+            jp_fetch("saturn-panel/saturn/recipes", method="POST", body=json.dumps({"recipe": RECIPE, "user": "bob"})),
+            403,
         )
         assert "saturn_admin_token" in payload["message"]
 
@@ -297,7 +310,9 @@ class TestTheTenSecondRule:
     def panel_config(self, strict_simulator: Any) -> dict[str, Any]:
         return {"saturn_url": strict_simulator.url, "saturn_token": SATURN_USER_TOKEN}  # the default 10 s
 
-    async def test_twenty_tabs_and_a_start_never_break_it(self, jp_fetch: Any, open_events: Any, strict_simulator: Any) -> None:
+    async def test_twenty_tabs_and_a_start_never_break_it(
+        self, jp_fetch: Any, open_events: Any, strict_simulator: Any
+    ) -> None:
         tabs = [open_events() for _ in range(20)]
         for tab in tabs:
             await tab.wait_for(lambda n, d: n == "snapshot")
@@ -321,7 +336,9 @@ async def outage(simulator: Any, seconds: float) -> None:
     from tornado.httpclient import AsyncHTTPClient
 
     await AsyncHTTPClient().fetch(
-        f"{simulator.url}/_simulator/outage", method="POST", body=json.dumps({"seconds": seconds}),
+        f"{simulator.url}/_simulator/outage",
+        method="POST",
+        body=json.dumps({"seconds": seconds}),
         headers={"Authorization": f"token {SATURN_ADMIN_TOKEN}"},
     )
 

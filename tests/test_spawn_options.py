@@ -63,7 +63,10 @@ def test_the_charts_mapping_and_a_json_schema_are_taken_as_they_are() -> None:
         ([{"description": "no name"}], "profile_list[0].display_name"),
         ([{"display_name": "A", "slug": "a"}, {"display_name": "B", "slug": "a"}], "slug 'a'"),
         ([{"display_name": "A", "profile_options": {"image": {"display_name": "Image"}}}], "image.choices"),
-        ([{"display_name": "A", "profile_options": {"image": {"display_name": "I", "choices": {"x": {}}}}}], "choices.x.display_name"),
+        (
+            [{"display_name": "A", "profile_options": {"image": {"display_name": "I", "choices": {"x": {}}}}}],
+            "choices.x.display_name",
+        ),
         ({"type": "array"}, '"type": "object"'),
         ({"type": "object", "properties": {"a": 1}}, "properties.a"),
         ("gpu", "not str"),

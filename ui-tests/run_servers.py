@@ -47,10 +47,23 @@ def ui_stack(workdir: Path, port: int) -> PanelStack:
         new_session=False,  # in Playwright's process group, like this script
         env={"JUPYTERLAB_GALATA_ROOT_DIR": str(root)},
     )
-    hub = LocalHub(workdir / "hub", users=("alice", "bob"), admins=("alice",), step_delay=0.8,
-                   steps=4, stop_delay=1.0, singleuser="mocksu")
-    simulator = SimulatorProcess(token="ui-alice-token-0123456789", admin_token="ui-admin-token-0123456789",
-                                 seed="demo", start_delay=3.0, execute=True, min_status_interval=2.0)
+    hub = LocalHub(
+        workdir / "hub",
+        users=("alice", "bob"),
+        admins=("alice",),
+        step_delay=0.8,
+        steps=4,
+        stop_delay=1.0,
+        singleuser="mocksu",
+    )
+    simulator = SimulatorProcess(
+        token="ui-alice-token-0123456789",
+        admin_token="ui-admin-token-0123456789",
+        seed="demo",
+        start_delay=3.0,
+        execute=True,
+        min_status_interval=2.0,
+    )
     return PanelStack(lab, hub=hub, simulator=simulator)
 
 

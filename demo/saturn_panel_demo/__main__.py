@@ -42,15 +42,27 @@ def demo_stack(args: argparse.Namespace) -> PanelStack:
     """The README's demo: hub (alice, bob, carol; real JupyterLab servers), simulator, Lab."""
     workdir = Path(args.dir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    hub = LocalHub(workdir / "hub", users=("alice", "bob", "carol"), admins=(DEMO_USER,),
-                   step_delay=1.0, steps=4, stop_delay=1.0, singleuser="lab",
-                   port=port_or_free(args.hub_port))
+    hub = LocalHub(
+        workdir / "hub",
+        users=("alice", "bob", "carol"),
+        admins=(DEMO_USER,),
+        step_delay=1.0,
+        steps=4,
+        stop_delay=1.0,
+        singleuser="lab",
+        port=port_or_free(args.hub_port),
+    )
     simulator: Any = None
     if not args.no_saturn:
         from saturn_cloud_simulator.process import SimulatorProcess
 
-        simulator = SimulatorProcess(token=secrets.token_hex(20), admin_token=secrets.token_hex(20),
-                                     seed="demo", start_delay=args.saturn_start_delay, execute=True)
+        simulator = SimulatorProcess(
+            token=secrets.token_hex(20),
+            admin_token=secrets.token_hex(20),
+            seed="demo",
+            start_delay=args.saturn_start_delay,
+            execute=True,
+        )
     lab = LabServer(workdir, port=port_or_free(args.port), root_dir=workdir / "notebooks", examples=True)
     return PanelStack(lab, hub=hub, simulator=simulator, hub_token_user=DEMO_USER, hub_token_scopes=DEMO_HUB_SCOPES)
 
@@ -60,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     stack = demo_stack(args)
     try:
-        print("Starting JupyterHub" + ("" if args.no_saturn else ", the Saturn Cloud simulator")
-              + " and JupyterLab ...", flush=True)
+        print(
+            "Starting JupyterHub" + ("" if args.no_saturn else ", the Saturn Cloud simulator") + " and JupyterLab ...",
+            flush=True,
+        )
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         stack.start()
         urls = stack.urls()

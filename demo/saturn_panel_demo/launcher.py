@@ -81,8 +81,8 @@ class LabServer:
 
     Its ``c.SaturnPanel`` ``settings`` and its ``token`` go into
     ``workdir/jupyter-config/jupyter_server_config.json`` (``jupyter_config.json`` with a
-    ``config_file``), mode 600, found through ``JUPYTER_CONFIG_PATH``. Call :meth:`start`, then :meth:`wait_ready` (or, on an asyncio loop,
-    :meth:`wait_ready_async`), and :meth:`stop`.
+    ``config_file``), mode 600, found through ``JUPYTER_CONFIG_PATH``. Call :meth:`start`, then
+    :meth:`wait_ready` (or, on an asyncio loop, :meth:`wait_ready_async`), and :meth:`stop`.
     """
 
     workdir: Path
@@ -321,12 +321,8 @@ class PanelStack:
                 self.hub.start()
                 token = self.hub.admin_token
                 if self.hub_token_user:
-                    token = self.hub.create_token(
-                        self.hub_token_user, list(self.hub_token_scopes), note="saturn-panel"
-                    )
-                settings.update(
-                    hub_api_url=self.hub.api_url, hub_api_token=token, hub_public_url=self.hub.public_url
-                )
+                    token = self.hub.create_token(self.hub_token_user, list(self.hub_token_scopes), note="saturn-panel")
+                settings.update(hub_api_url=self.hub.api_url, hub_api_token=token, hub_public_url=self.hub.public_url)
             if self.simulator is not None:
                 self.simulator.start()
                 settings.update(saturn_url=self.simulator.url, saturn_token=self.simulator.token)

@@ -15,7 +15,7 @@ from jupyterhub.spawner import SimpleLocalProcessSpawner
 from traitlets import Float, Integer
 
 
-class SlowProgressSpawner(SimpleLocalProcessSpawner):
+class SlowProgressSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]  # jupyterhub is untyped
     """SimpleLocalProcessSpawner with visible, replayable progress steps and an optional stop delay."""
 
     step_delay = Float(1.0, help="Seconds per progress step.").tag(config=True)
@@ -24,7 +24,7 @@ class SlowProgressSpawner(SimpleLocalProcessSpawner):
 
     _events: list[dict[str, Any]]
 
-    async def start(self) -> Any:  # type: ignore[override]
+    async def start(self) -> Any:
         """Report ``steps`` progress steps ``step_delay`` apart, then start the server process."""
         # Replayable: every subscriber of the progress stream sees all events (kubespawner #153).
         self._events = []
@@ -38,7 +38,7 @@ class SlowProgressSpawner(SimpleLocalProcessSpawner):
         self._events.append({"progress": 90, "message": "Starting the single-user server"})
         return await super().start()
 
-    async def progress(self) -> AsyncIterator[dict[str, Any]]:  # type: ignore[override]
+    async def progress(self) -> AsyncIterator[dict[str, Any]]:
         """Every step of the current start, from the first, to each subscriber (the hub ends it)."""
         seen = 0
         while True:

@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-from collections.abc import Callable
 
 from ..engine import StatusEngine
 from ..errors import (
@@ -29,11 +28,11 @@ from ..errors import (
     UpstreamTimeout,
 )
 from ..resources import Resource, hub_key, is_active
+from ..validation import check_new_server_name
 from .client import HubClient, StartOutcome
 from .mapping import public_link, server_actions, server_models, server_resource, server_status
 from .scopes import SCOPES_HINT, HubScopes
 from .spawn_options import SpawnOptions
-from ..validation import check_new_server_name
 
 #: How long a stop we asked for outranks a hub model that still says running or pending.
 STOP_MEMORY = 30.0
@@ -124,18 +123,13 @@ class HubBackend:
         user = self.own_user
         if user and not self.can_list_all:
             return self.scopes.missing_for_own_servers(user)
-        return [
-            s
-            for s in ("read:servers", "start:servers", "delete:servers")
-            if not self.scopes.allows_any(s)
-        ]
+        return [s for s in ("read:servers", "start:servers", "delete:servers") if not self.scopes.allows_any(s)]
 
     def require(self, scope: str, user: str, name: str, doing: str) -> None:
         """403 with the fix when the token lacks ``scope`` for this server."""
         if not self.scopes.allows(scope, user=user, server=name):
             raise Forbidden(
-                f"The JupyterHub token may not {doing} {user}'s servers: it lacks the {scope}"
-                f" scope for user {user}.",
+                f"The JupyterHub token may not {doing} {user}'s servers: it lacks the {scope} scope for user {user}.",
                 hint=SCOPES_HINT,
             )
 
@@ -472,9 +466,7 @@ class HubBackend:
                 found.append(str(event["message"]))
 
         try:
-            await self.require_client().follow_progress(
-                user, name, on_line, timeout=self.settings.accept_wait + 5.0
-            )
+            await self.require_client().follow_progress(user, name, on_line, timeout=self.settings.accept_wait + 5.0)
         except PanelError:
             return None
         return found[0] if found else None

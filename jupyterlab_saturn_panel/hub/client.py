@@ -46,9 +46,7 @@ class HubClient(UpstreamClient):
     def refuses_the_token(response: UpstreamResponse) -> bool:
         """The hub does not know the token (wrong, expired, revoked): 401, or its 403 "Missing or
         invalid credentials". A token it knows but that lacks a scope gets a 403 naming scopes."""
-        return response.status == 401 or (
-            response.status == 403 and "credentials" in response.message.lower()
-        )
+        return response.status == 401 or (response.status == 403 and "credentials" in response.message.lower())
 
     def error(self, response: UpstreamResponse, action: str) -> PanelError:
         """Map a hub error answer to the contract's status, keeping the hub's message."""
@@ -104,9 +102,7 @@ class HubClient(UpstreamClient):
     async def get_user(self, user: str, *, doing: str | None = None) -> dict[str, Any]:
         """One user's model with all their servers, stopped ones too. ``doing`` names the action
         the read is part of, for its error ("start alice/dev" rather than "read user alice")."""
-        response = await self.request(
-            "GET", f"users/{quote(user, safe='')}", params={"include_stopped_servers": "1"}
-        )
+        response = await self.request("GET", f"users/{quote(user, safe='')}", params={"include_stopped_servers": "1"})
         if response.status != 200 or not isinstance(response.body, dict):
             raise self.error(response, doing or f"read user {user}")
         return response.body
@@ -143,15 +139,11 @@ class HubClient(UpstreamClient):
 
     async def stop_server(self, user: str, name: str, *, remove: bool) -> None:
         """DELETE the server (``remove`` also deletes a named server); raises when refused."""
-        response = await self.request(
-            "DELETE", server_path(user, name), body={"remove": True} if remove else None
-        )
+        response = await self.request("DELETE", server_path(user, name), body={"remove": True} if remove else None)
         if response.status not in (202, 204):
             raise self.error(response, f"stop {user}/{name or '(default)'}")
 
-    async def follow_progress(
-        self, user: str, name: str, on_line: Callable[[str], None], *, timeout: float
-    ) -> None:
+    async def follow_progress(self, user: str, name: str, on_line: Callable[[str], None], *, timeout: float) -> None:
         """Stream the server's progress events, calling ``on_line`` with each raw line.
 
         Returns when the hub ends the stream; raises the mapped ``PanelError`` when it refuses it.

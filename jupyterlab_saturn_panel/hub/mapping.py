@@ -116,9 +116,7 @@ def server_resource(
         details={
             "userOptions": model.get("user_options") or {},
             # What it was started with, for its row: the profile's display name.
-            "startedWith": (
-                started_with(model.get("user_options"), spawn_options) if is_active(status) else None
-            ),
+            "startedWith": (started_with(model.get("user_options"), spawn_options) if is_active(status) else None),
             # The hub's own start page for this server, where a choice the panel cannot offer is made.
             "spawnPage": spawn_page(public_url, hub_prefix, user, name),
         },

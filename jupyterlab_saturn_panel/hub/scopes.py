@@ -51,9 +51,8 @@ class HubScopes:
                 kind, _, value = filter_.partition("=")
                 if kind == "user" and user is not None and value == user:
                     return True
-                if kind == "server" and user is not None and server is not None:
-                    if value == f"{user}/{server}":
-                        return True
+                if kind == "server" and user is not None and server is not None and value == f"{user}/{server}":
+                    return True
         return False
 
     def allows_any(self, scope: str) -> bool:

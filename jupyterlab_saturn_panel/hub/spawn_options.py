@@ -88,9 +88,7 @@ def parse_spawn_options(value: Any) -> SpawnOptions | None:
 
 def _checked_schema(schema: dict[str, Any]) -> dict[str, Any]:
     if schema.get("type") != "object" or not isinstance(schema.get("properties"), dict):
-        raise SpawnOptionsError(
-            'hub_spawn_options as a JSON Schema must be {"type": "object", "properties": {...}}.'
-        )
+        raise SpawnOptionsError('hub_spawn_options as a JSON Schema must be {"type": "object", "properties": {...}}.')
     for name, prop in schema["properties"].items():
         if not isinstance(prop, dict):
             raise SpawnOptionsError(f"hub_spawn_options: properties.{name} must be an object (a schema).")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from statistics import median
 from dataclasses import dataclass
+from statistics import median
 from typing import Any
 
 from ..engine import StatusEngine
@@ -21,8 +21,6 @@ from ..errors import Conflict, Forbidden, NotFound, PanelError, Unavailable, Ups
 from ..resources import FINISHED_RUN_STATUSES, Resource, is_active, saturn_key
 from ..validation import is_legacy_recipe
 from .client import SaturnClient
-from .notebook_output import OutputUnavailable, cell_progress, parse_notebook, rebuild_output
-from .run_logs import RunLogs
 from .mapping import (
     RECENT_RUNS,
     created_resource,
@@ -33,6 +31,8 @@ from .mapping import (
     with_estimate,
     workspace_resource,
 )
+from .notebook_output import OutputUnavailable, cell_progress, parse_notebook, rebuild_output
+from .run_logs import RunLogs
 
 NOT_CONFIGURED_HINT = (
     "Set c.SaturnPanel.saturn_url and c.SaturnPanel.saturn_token (inside a Saturn Cloud resource"
@@ -127,7 +127,9 @@ class SaturnBackend:
     # -- reading state -------------------------------------------------------------------------
     def poll_delay(self) -> float:
         busy = any(
-            r["backend"] == "saturn" and is_active(r["status"]) and not (r["kind"] == "workspace" and r["status"] == "running")
+            r["backend"] == "saturn"
+            and is_active(r["status"])
+            and not (r["kind"] == "workspace" and r["status"] == "running")
             for r in self.engine.resources.values()
         )
         return self.min_interval if busy else max(self.min_interval, 30.0)
@@ -180,7 +182,11 @@ class SaturnBackend:
         while self._pending_since:
             await asyncio.sleep(1.0)
             for resource in list(self.engine.resources.values()):
-                if resource["backend"] == "saturn" and resource["kind"] == "workspace" and resource["status"] == "pending":
+                if (
+                    resource["backend"] == "saturn"
+                    and resource["kind"] == "workspace"
+                    and resource["status"] == "pending"
+                ):
                     self.engine.upsert(self._with_estimate(resource))
 
     # -- jobs ----------------------------------------------------------------------------------

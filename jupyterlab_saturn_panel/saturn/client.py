@@ -112,9 +112,7 @@ class SaturnClient(UpstreamClient):
 
     async def stop_run(self, resource_id: str, run: str) -> dict[str, Any]:
         """``POST /api/jobs/{id}/stop/{run}``: stop one run; answers the Job."""
-        body = await self._json(
-            "POST", f"api/jobs/{quote(resource_id)}/stop/{quote(run, safe='')}", "stop the run"
-        )
+        body = await self._json("POST", f"api/jobs/{quote(resource_id)}/stop/{quote(run, safe='')}", "stop the run")
         if not isinstance(body, dict):
             raise UpstreamError("Saturn Cloud answered the run stop with an unexpected shape.")
         return body

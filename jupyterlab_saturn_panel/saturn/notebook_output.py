@@ -83,7 +83,7 @@ def rebuild_output(lines: Iterable[str]) -> bytes:
             f" {int(skipped.group(2)) // 1024 // 1024} MB a run can hand back through its log."
         )
     if header.startswith("missing "):
-        raise OutputUnavailable(f"papermill wrote no executed notebook ({header[len('missing '):]}).")
+        raise OutputUnavailable(f"papermill wrote no executed notebook ({header[len('missing ') :]}).")
     begin = _BEGIN.match(header)
     if not begin:
         raise OutputUnavailable(f"The executed notebook's frame is not one this panel reads ({header[:40]!r}).")

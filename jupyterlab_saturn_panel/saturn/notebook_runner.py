@@ -59,7 +59,7 @@ def emit_output(output_path: str) -> None:
     encoded = base64.b64encode(gzip.compress(data, mtime=0)).decode("ascii")
     print(f"{OUTPUT} begin v1 bytes={len(data)} sha256={hashlib.sha256(data).hexdigest()}", flush=True)
     for start in range(0, len(encoded), CHUNK):
-        print(f"{OUTPUT} {encoded[start:start + CHUNK]}", flush=True)
+        print(f"{OUTPUT} {encoded[start : start + CHUNK]}", flush=True)
     print(f"{OUTPUT} end", flush=True)
 
 

@@ -40,9 +40,7 @@ def next_runs(schedule: str, *, count: int = 3, after: datetime | None = None) -
     """The next ``count`` run times of a valid schedule, as ISO times in UTC."""
     start = after or datetime.now(timezone.utc)
     times = croniter(schedule, start)
-    return [
-        times.get_next(datetime).astimezone(timezone.utc).isoformat().replace("+00:00", "Z") for _ in range(count)
-    ]
+    return [times.get_next(datetime).astimezone(timezone.utc).isoformat().replace("+00:00", "Z") for _ in range(count)]
 
 
 def next_run(schedule: Any, after: datetime | None = None) -> str | None:

@@ -10,13 +10,15 @@ from Python with :class:`~.process.SimulatorProcess`; embed it with :func:`~.app
 
 from __future__ import annotations
 
+from typing import Any
+
 from .options import API_VERSION, SimulatorOptions
 from .process import SimulatorProcess
 
 __all__ = ["API_VERSION", "SimulatorOptions", "SimulatorProcess", "make_app"]
 
 
-def __getattr__(name: str):  # keep tornado out of plain `import ...saturn_simulator`
+def __getattr__(name: str) -> Any:  # keep tornado out of plain `import ...saturn_simulator`
     if name == "make_app":
         from .app import make_app
 

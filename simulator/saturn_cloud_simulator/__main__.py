@@ -41,9 +41,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: pick a free one)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument(
-        "--token", default=os.environ.get(TOKEN_ENV), help=f"API token of user alice (or ${TOKEN_ENV})"
-    )
+    parser.add_argument("--token", default=os.environ.get(TOKEN_ENV), help=f"API token of user alice (or ${TOKEN_ENV})")
     parser.add_argument(
         "--admin-token",
         default=os.environ.get(ADMIN_TOKEN_ENV),
@@ -53,9 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--start-delay", type=_non_negative, default=5.0, help="seconds a start stays pending (default 5)"
     )
-    parser.add_argument(
-        "--strict-rate-limit", action="store_true", help="answer too-frequent status requests with 429"
-    )
+    parser.add_argument("--strict-rate-limit", action="store_true", help="answer too-frequent status requests with 429")
     parser.add_argument("--execute", action="store_true", help="really run papermill job commands")
     parser.add_argument(
         "--min-status-interval",
@@ -100,9 +96,7 @@ async def serve(options: SimulatorOptions, host: str, port: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     args = parse_args(argv)
-    logging.basicConfig(
-        stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
-    )
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # tornado's own access log would duplicate ours; its errors still show
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
     options = SimulatorOptions(

@@ -31,7 +31,7 @@ class BaseHandler(RequestHandler):
 
     state: SimulatorState
 
-    def initialize(self, state: SimulatorState) -> None:  # type: ignore[override]
+    def initialize(self, state: SimulatorState) -> None:
         self.state = state
         if self.request.path.startswith("/api/"):  # what a client costs Saturn, by route
             state.counter.count_call(self.request.method or "GET", self.request.path)
@@ -92,6 +92,7 @@ class BaseHandler(RequestHandler):
         user = self.current_user
         if user is None:
             raise ApiError(401, "authentication required: send the header Authorization: token <TOKEN>")
+        assert isinstance(user, User)
         return user
 
     def admin(self) -> User:
@@ -158,9 +159,7 @@ class BaseHandler(RequestHandler):
                 raise ApiError(404, f"owner {owner_name} not found") from None
             raise
 
-    def page(
-        self, items: Sequence[Resource], field: str, key_params: Sequence[str] = ("next_key",)
-    ) -> dict[str, Any]:
+    def page(self, items: Sequence[Resource], field: str, key_params: Sequence[str] = ("next_key",)) -> dict[str, Any]:
         """Paginate resources into ``{field: [...], "next_key"?}`` (items as resources)."""
         args = page_args(self.query(), key_params=key_params)
         chosen, next_key = paginate(items, args, kind=field, position=lambda r: r.seq)
@@ -260,9 +259,7 @@ def _typed_to_spec(body: dict[str, Any]) -> dict[str, Any]:
         elif key == "extra_packages" and isinstance(value, dict):
             # the Workspace form {"pip": "a b", "conda": null, "use_mamba": ...}
             spec["extra_packages"] = {
-                k: v
-                for k, v in value.items()
-                if k in ("pip", "conda", "apt", "cran", "remotes", "bioconductor") and v
+                k: v for k, v in value.items() if k in ("pip", "conda", "apt", "cran", "remotes", "bioconductor") and v
             }
         else:
             spec[_TYPED_ALIASES.get(key, key)] = value
@@ -331,12 +328,8 @@ class ResourceHandler(BaseHandler):
         spec = recipe_view(resource, self.base_url)["spec"]
         spec.update(changes)
         parsed = _parse_typed(self.resource_type, spec)
-        if parsed.name != resource.name and self.state.find_by_name(
-            self.resource_type, resource.owner, parsed.name
-        ):
-            raise ApiError(
-                409, f'{resource.owner.owner_name} already has a {self.resource_type} named "{parsed.name}"'
-            )
+        if parsed.name != resource.name and self.state.find_by_name(self.resource_type, resource.owner, parsed.name):
+            raise ApiError(409, f'{resource.owner.owner_name} already has a {self.resource_type} named "{parsed.name}"')
         self.state.update(resource, dict(parsed.fields, name=parsed.name))
         self.send(views.resource_view(resource, self.base_url))
 
@@ -716,7 +709,8 @@ class IdeHandler(HtmlHandler):
             self.page_html(
                 503,
                 f"{ide} is not running",
-                f"<p>The workspace {label} is <strong>{html.escape(workspace.status)}</strong>. Start it and reload.</p>",
+                f"<p>The workspace {label} is <strong>{html.escape(workspace.status)}</strong>."
+                " Start it and reload.</p>",
             )
             return
         self.page_html(

@@ -60,9 +60,7 @@ def page_args(query: Mapping[str, str], *, key_params: Sequence[str] = ("next_ke
     return PageArgs(size, key, descending)
 
 
-def paginate(
-    items: Sequence[T], args: PageArgs, kind: str, position: Callable[[T], int]
-) -> tuple[list[T], str | None]:
+def paginate(items: Sequence[T], args: PageArgs, kind: str, position: Callable[[T], int]) -> tuple[list[T], str | None]:
     """One page of ``items`` (sorted ascending by ``position``) and the key of the next page,
     or ``None`` on the last page. Keys hold a position, not an offset, so a page stays right
     when resources are created or deleted between requests."""

@@ -87,9 +87,7 @@ class SimulatorProcess:
             self._env["SATURN_SIMULATOR_ADMIN_TOKEN"] = admin_token
         else:
             self._env.pop("SATURN_SIMULATOR_ADMIN_TOKEN", None)
-        self._env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (_SOURCE_ROOT, self._env.get("PYTHONPATH", "")) if p
-        )
+        self._env["PYTHONPATH"] = os.pathsep.join(p for p in (_SOURCE_ROOT, self._env.get("PYTHONPATH", "")) if p)
         self._env["PYTHONUNBUFFERED"] = "1"
         self._process: subprocess.Popen[str] | None = None
         self._stderr: IO[bytes] | None = None
@@ -189,7 +187,7 @@ class SimulatorProcess:
             self._stderr.close()
             self._stderr = None
 
-    def __enter__(self) -> SimulatorProcess:  # noqa: PYI034
+    def __enter__(self) -> SimulatorProcess:
         return self.start() if self._process is None else self
 
     def __exit__(

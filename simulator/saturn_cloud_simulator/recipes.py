@@ -198,7 +198,7 @@ def _choice(spec: dict[str, Any], key: str, choices: Any) -> str | None:
         return None
     if value not in choices:
         raise RecipeError(f"spec.{key} must be one of: {', '.join(choices)}")
-    return value
+    return str(value)
 
 
 def parse_recipe(body: Any, *, enforce_unknown: bool = False) -> ParsedRecipe:
@@ -313,11 +313,7 @@ def convert_legacy(body: Any) -> Any:
     }
     if isinstance(block, dict):
         spec.update(
-            {
-                k: v
-                for k, v in block.items()
-                if k not in {"subdomain", "backoff_limit", "public", "instance_count"}
-            }
+            {k: v for k, v in block.items() if k not in {"subdomain", "backoff_limit", "public", "instance_count"}}
         )
         if "backoff_limit" in block:
             spec["retries"] = block["backoff_limit"]

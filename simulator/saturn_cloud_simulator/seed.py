@@ -37,7 +37,8 @@ REPORT_NOTEBOOK = json.dumps(
                 'print("Generated at", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))'
             ),
             _code(
-                'values = [3, 1, 4, 1, 5, 9, 2, 6]\nprint(f"Mean of {len(values)} values: {sum(values) / len(values):.2f}")'
+                "values = [3, 1, 4, 1, 5, 9, 2, 6]\n"
+                'print(f"Mean of {len(values)} values: {sum(values) / len(values):.2f}")'
             ),
             _code('print("Nightly report: done")'),
         ],

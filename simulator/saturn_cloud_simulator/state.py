@@ -60,9 +60,7 @@ class SimulatorState:
 
     # --- users, tokens, sessions -----------------------------------------------------------
 
-    def add_user(
-        self, username: str, token: str | None = None, *, admin: bool = False, full_name: str = ""
-    ) -> User:
+    def add_user(self, username: str, token: str | None = None, *, admin: bool = False, full_name: str = "") -> User:
         """Create a user; without a token it gets a random one (only the login-link flow
         reveals it)."""
         if username in self.users:
@@ -177,9 +175,7 @@ class SimulatorState:
         """Every job, whoever owns it (the scheduler fires them all)."""
         return [r for r in self.resources.values() if isinstance(r, Job)]
 
-    def list_resources(
-        self, user: User, resource_type: str | None, query: Mapping[str, str]
-    ) -> list[Resource]:
+    def list_resources(self, user: User, resource_type: str | None, query: Mapping[str, str]) -> list[Resource]:
         """The resources ``user`` may see that match the list filters, in creation order.
 
         Owner filters: ``owner_name``/``owner`` (``org/identity``), ``owner_id``, ``user_id``, or

@@ -188,9 +188,7 @@ def job_view(job: Job) -> dict[str, Any]:
             "running_count": len(job.active_runs),
             "scheduled": job.scheduled,
             "cron_schedule_options": (
-                {"schedule": job.schedule, "concurrency_policy": job.concurrency_policy}
-                if job.schedule
-                else None
+                {"schedule": job.schedule, "concurrency_policy": job.concurrency_policy} if job.schedule else None
             ),
         }
     )

@@ -28,9 +28,7 @@ def api(
     sim: SimulatorProcess, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any
 ) -> requests.Response:
     """One request to the simulator (alice's token unless headers say otherwise)."""
-    return requests.request(
-        method, sim.url + path, headers=USER if headers is None else headers, timeout=10, **kwargs
-    )
+    return requests.request(method, sim.url + path, headers=USER if headers is None else headers, timeout=10, **kwargs)
 
 
 def ok(response: requests.Response, status: int = 200) -> Any:
@@ -67,19 +65,13 @@ def recipe(rtype: str, name: str, **spec: Any) -> dict[str, Any]:
     return {"schema_version": "2025.10.01", "type": rtype, "spec": body}
 
 
-def create_workspace(
-    sim: SimulatorProcess, headers: dict[str, str] | None = None, **spec: Any
-) -> dict[str, Any]:
+def create_workspace(sim: SimulatorProcess, headers: dict[str, str] | None = None, **spec: Any) -> dict[str, Any]:
     """Create a workspace through the recipes API and return it as a Workspace object."""
-    created = ok(
-        api(sim, "POST", "/api/recipes", headers, json=recipe("workspace", unique("ws"), **spec)), 201
-    )
+    created = ok(api(sim, "POST", "/api/recipes", headers, json=recipe("workspace", unique("ws"), **spec)), 201)
     return ok(api(sim, "GET", f"/api/workspaces/{created['state']['id']}", headers))
 
 
-def find(
-    sim: SimulatorProcess, plural: str, name: str, headers: dict[str, str] | None = None
-) -> dict[str, Any]:
+def find(sim: SimulatorProcess, plural: str, name: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
     """A resource of the caller by exact name."""
     items = ok(api(sim, "GET", f"/api/{plural}", headers, params={"name": name}))[plural]
     return next(item for item in items if item["name"] == name)
@@ -198,13 +190,10 @@ def test_owner_and_name_filters_and_visibility(saturn_simulator: SimulatorProces
     assert [w["name"] for w in gpu] == ["gpu-training"]
 
     # alice cannot list or read bob's workspaces; the admin can
-    assert (
-        ok(api(saturn_simulator, "GET", "/api/workspaces", params={"owner_name": "main/bob"}))["workspaces"]
-        == []
-    )
-    bobs = ok(
-        api(saturn_simulator, "GET", "/api/workspaces", headers=ADMIN, params={"owner_name": "main/bob"})
-    )["workspaces"]
+    assert ok(api(saturn_simulator, "GET", "/api/workspaces", params={"owner_name": "main/bob"}))["workspaces"] == []
+    bobs = ok(api(saturn_simulator, "GET", "/api/workspaces", headers=ADMIN, params={"owner_name": "main/bob"}))[
+        "workspaces"
+    ]
     assert [w["name"] for w in bobs] == ["bob-sandbox"]
     sandbox = bobs[0]
     assert api(saturn_simulator, "GET", f"/api/workspaces/{sandbox['id']}").status_code == 404
@@ -295,10 +284,7 @@ def test_delete_refuses_an_active_workspace(saturn_simulator: SimulatorProcess) 
     ok(api(saturn_simulator, "POST", f"/api/workspaces/{wid}/start"))
     refused = api(saturn_simulator, "DELETE", f"/api/workspaces/{wid}")
     assert refused.status_code == 409 and refused.json()["message"]
-    assert (
-        api(saturn_simulator, "DELETE", f"/api/workspaces/{wid}", params={"allow_active": "true"}).status_code
-        == 204
-    )
+    assert api(saturn_simulator, "DELETE", f"/api/workspaces/{wid}", params={"allow_active": "true"}).status_code == 204
     assert api(saturn_simulator, "GET", f"/api/workspaces/{wid}").status_code == 404
 
 
@@ -321,10 +307,7 @@ def test_recipe_create_apply_and_validation(saturn_simulator: SimulatorProcess) 
 
     body["spec"].update(description="changed by apply", status="running")
     applied = ok(api(saturn_simulator, "PUT", "/api/recipes", json=body), 201)
-    assert (
-        applied["state"]["id"] == created["state"]["id"]
-        and applied["spec"]["description"] == "changed by apply"
-    )
+    assert applied["state"]["id"] == created["state"]["id"] and applied["spec"]["description"] == "changed by apply"
     assert applied["state"]["status"] in ("pending", "running")
 
     fresh = recipe("job", unique("applied-job"))
@@ -397,13 +380,10 @@ def test_login_link_flow_creates_a_resource_for_the_user(saturn_simulator: Simul
 
     as_admin = ok(api(saturn_simulator, "GET", f"/api/workspaces/{cloned['id']}", headers=ADMIN))
     assert as_admin["owner"]["name"] == "main/bob" and as_admin["name"] == name
-    assert name in {
-        w["name"] for w in ok(api(saturn_simulator, "GET", "/api/workspaces", headers=bob))["workspaces"]
-    }
+    assert name in {w["name"] for w in ok(api(saturn_simulator, "GET", "/api/workspaces", headers=bob))["workspaces"]}
     assert api(saturn_simulator, "GET", f"/api/workspaces/{cloned['id']}").status_code == 404  # not alice's
     assert (
-        ok(api(saturn_simulator, "POST", f"/api/workspaces/{cloned['id']}/start", headers=ADMIN))["status"]
-        == "pending"
+        ok(api(saturn_simulator, "POST", f"/api/workspaces/{cloned['id']}/start", headers=ADMIN))["status"] == "pending"
     )
 
 
@@ -450,7 +430,7 @@ def test_stopping_runs(saturn_simulator: SimulatorProcess) -> None:
     # reading "until there is no next_key" ends while a run is live (it does not spin)
     wait_for(lambda: run_status(saturn_simulator, job["id"], second), lambda status: status == "running")
     params: dict[str, Any] = {"pod_name": second}
-    for requests_made in range(1, 5):
+    for requests_made in range(1, 5):  # noqa: B007 (read after the loop)
         page = ok(api(saturn_simulator, "GET", f"/api/jobs/{job['id']}/logs", params=params))
         if "next_key" not in page:
             break
@@ -491,9 +471,7 @@ def test_failing_job_runs_end_in_error(saturn_simulator: SimulatorProcess) -> No
     )
     job_id = created["state"]["id"]
     pod = start_run(saturn_simulator, job_id)
-    wait_for(
-        lambda: run_status(saturn_simulator, job_id, pod), lambda status: status not in ("pending", "running")
-    )
+    wait_for(lambda: run_status(saturn_simulator, job_id, pod), lambda status: status not in ("pending", "running"))
     assert run_status(saturn_simulator, job_id, pod) == "error"
 
 
@@ -509,9 +487,8 @@ def test_execute_runs_the_seeded_notebook_with_papermill(
     assert "Executing notebook with kernel: python3" in text  # papermill's own log line
     assert "Nightly report: starting" in text and "Nightly report: done" in text
     assert "Mean of 8 values: 3.88" in text  # computed by the kernel, not scripted
-    assert lines.index(next(l for l in lines if "starting" in l)) < lines.index(
-        next(l for l in lines if "done" in l)
-    )
+    starting = next(line for line in lines if "starting" in line)
+    assert lines.index(starting) < lines.index(next(line for line in lines if "done" in line))
 
     failing_notebook = (
         '{"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],'
@@ -579,6 +556,7 @@ def test_strict_rate_limit_answers_429(saturn_simulator_factory: Callable[..., S
 
 def test_official_saturn_client_lists_starts_and_stops(saturn_simulator: SimulatorProcess) -> None:
     import saturn_client  # a test dependency: never skipped
+
     conn = saturn_client.SaturnConnection(url=saturn_simulator.url, api_token=SATURN_USER_TOKEN)
     try:
         assert conn.current_user["username"] == "alice"
@@ -599,9 +577,7 @@ def test_official_saturn_client_lists_starts_and_stops(saturn_simulator: Simulat
         )
         assert running["state"]["url"].endswith("/ide/alice/r-reports/rstudio")
         conn.stop("workspace", rid)
-        wait_for(
-            lambda: conn.get_resource("workspace", "r-reports"), lambda r: r["state"]["status"] == "stopped"
-        )
+        wait_for(lambda: conn.get_resource("workspace", "r-reports"), lambda r: r["state"]["status"] == "stopped")
 
         pods = conn.get_pods("job", "nightly-report")
         assert pods and pods[0]["status"] in ("completed", "pending", "running")
@@ -615,8 +591,6 @@ def test_official_saturn_client_lists_starts_and_stops(saturn_simulator: Simulat
         wait_for(lambda: conn.get_pods("job", "train-model", source="live"), lambda p: not p)
         pods = conn.get_pods("job", "train-model")
         assert pods[0]["status"] == "completed"
-        assert "Command finished successfully" in conn.get_logs(
-            "job", "train-model", pod_name=pods[0]["pod_name"]
-        )
+        assert "Command finished successfully" in conn.get_logs("job", "train-model", pod_name=pods[0]["pod_name"])
     finally:
         conn.close()
