@@ -93,7 +93,14 @@ class SaturnPanel(ExtensionApp):
 
     @default("hub_public_url")
     def _default_hub_public_url(self) -> str:
-        return os.environ.get("JUPYTERHUB_PUBLIC_URL", "")
+        # traitlets does not validate dynamic defaults: reduce to the origin here too (inside a
+        # single-user server this variable is the server's own URL, not the hub's).
+        value = os.environ.get("JUPYTERHUB_PUBLIC_URL", "")
+        try:
+            return _origin(value)
+        except ValueError:
+            self.log.warning("Ignoring JUPYTERHUB_PUBLIC_URL: it is not an http(s) URL.")
+            return ""
 
     @default("saturn_url")
     def _default_saturn_url(self) -> str:
@@ -112,14 +119,7 @@ class SaturnPanel(ExtensionApp):
 
     @validate("hub_public_url")
     def _check_public_url(self, proposal: dict[str, Any]) -> str:
-        value = str(proposal["value"]).strip()
-        if not value:
-            return ""
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError("hub_public_url must be an http:// or https:// URL")
-        # Server paths from the hub already carry the hub's base URL (/prefix/user/alice/dev/).
-        return f"{parts.scheme}://{parts.netloc}"
+        return _origin(str(proposal["value"]))
 
     @validate("hub_spawn_options")
     def _check_spawn_options(self, proposal: dict[str, Any]) -> Any:
@@ -200,3 +200,18 @@ def _hub_prefix(api_url: str) -> str:
     if path.endswith("/api"):
         path = path[: -len("/api")]
     return (path or "/hub") + "/"
+
+
+def _origin(url: str) -> str:
+    """The origin (scheme, host, port) of an http(s) URL, "" for ""; ValueError otherwise.
+
+    Server paths from the hub already carry the hub's base URL (/prefix/user/alice/dev/), so only
+    the origin of ``hub_public_url`` is used, whatever path it carries.
+    """
+    value = url.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("hub_public_url must be an http:// or https:// URL")
+    return f"{parts.scheme}://{parts.netloc}"

@@ -58,3 +58,6 @@ c.JupyterHub.load_roles = [
     }
 ]
 c.JupyterHub.services = [{"name": "saturn-panel-admin", "api_token": os.environ["SP_ADMIN_TOKEN"]}]
+
+if os.environ.get("SP_PUBLIC_URL"):
+    c.JupyterHub.public_url = os.environ["SP_PUBLIC_URL"]

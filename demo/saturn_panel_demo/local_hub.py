@@ -66,6 +66,7 @@ class LocalHub:
     named_server_limit: int = 5
     singleuser: str = "lab"  # "lab" (real JupyterLab) or "mocksu" (a tiny echo server, fast)
     log_level: str = "INFO"
+    set_public_url: bool = False  # set c.JupyterHub.public_url to the proxy's URL
     admin_token: str = field(default_factory=lambda: secrets.token_hex(16))
     port: int = 0
     api_port: int = 0
@@ -108,6 +109,9 @@ class LocalHub:
             "SP_SINGLEUSER": self.singleuser,
             "SP_LOG_LEVEL": self.log_level,
             "SP_ADMIN_TOKEN": self.admin_token,
+            # c.JupyterHub.public_url: the hub then tells each server its public URL
+            # ($JUPYTERHUB_PUBLIC_URL), as a deployment behind a known address does.
+            "SP_PUBLIC_URL": f"{self.public_url}/" if self.set_public_url else "",
             "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
             # The spawner class is imported by the hub: make this package importable even from a
             # source checkout that is not installed.
