@@ -37,6 +37,7 @@ import { SaturnPanel } from './components/panel';
 import {
   addJobCommands,
   addJobContextMenuItems,
+  JOB_PALETTE_COMMANDS,
   JobLauncherCards,
   RunLogsWidget,
   RunNotifier,
@@ -169,6 +170,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     if (palette) {
       addPaletteItems(palette, translator);
+      addPaletteItems(palette, translator, JOB_PALETTE_COMMANDS);
     }
     addJobContextMenuItems(app);
     if (restorer) {
@@ -222,7 +224,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
               gitReference: text('gitReference'),
               gitDirectory: text('gitDirectory'),
               jobImage: text('jobImage'),
-              jobInstanceType: text('jobInstanceType')
+              jobInstanceType: text('jobInstanceType'),
+              outputFolder: text('outputFolder')
             };
             if (launcherCards) {
               const pinned = settings.get('pinnedJobs').composite;

@@ -15,7 +15,7 @@ import type {
   ResourceAction,
   ResourceKind
 } from './api';
-import { isDefaultServer } from './api';
+import { backendLive, isDefaultServer } from './api';
 
 /**
  * A change of one resource.
@@ -292,6 +292,28 @@ export class ResourceModel implements IDisposable {
   }
 
   /**
+   * Whether a re-read of a backend (the notices' Retry) is in flight.
+   */
+  isRefreshing(backend: Backend): boolean {
+    return this._refreshing.has(backend);
+  }
+
+  /**
+   * Mark a re-read of a backend as started (`true`) or finished (`false`).
+   */
+  setRefreshing(backend: Backend, refreshing: boolean): void {
+    if (refreshing === this._refreshing.has(backend)) {
+      return;
+    }
+    if (refreshing) {
+      this._refreshing.add(backend);
+    } else {
+      this._refreshing.delete(backend);
+    }
+    this._changed.emit();
+  }
+
+  /**
    * Whether the user may take an action on a resource now: the resource offers
    * it, the backend's token allows it, and no request on it is in flight.
    */
@@ -301,6 +323,11 @@ export class ResourceModel implements IDisposable {
       return false;
     }
     if (!resource.actions.includes(action)) {
+      return false;
+    }
+    // A backend that is stale or does not answer: its resources are the last
+    // known state, so nothing that needs it (opening a link included) is offered.
+    if (!backendLive(this._config, resource.backend)) {
       return false;
     }
     if (action === 'open') {
@@ -439,6 +466,7 @@ export class ResourceModel implements IDisposable {
   private _resources = new Map<string, IResource>();
   private _revisions = new Map<string, number>();
   private _busy = new Map<string, number>();
+  private _refreshing = new Set<Backend>();
   private _config: IConfig | null = null;
   private _extensionState: ExtensionState = 'loading';
   private _extensionError: string | null = null;

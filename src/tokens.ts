@@ -81,6 +81,29 @@ export namespace CommandIDs {
    * menu) or the current notebook.
    */
   export const runNotebook = 'saturn-panel:run-notebook';
+  /**
+   * Save a finished notebook run's executed notebook and open it (a failed
+   * run's at the cell that raised). Args `{key: string, run?: string}`;
+   * without `run`, the job's newest finished run.
+   */
+  export const openOutput = 'saturn-panel:open-output';
+  /**
+   * Put a notebook's job on a cron schedule (a dialog asks when). Args
+   * `{path?: string}`, as `runNotebook`.
+   */
+  export const scheduleNotebook = 'saturn-panel:schedule-notebook';
+  /**
+   * Change a job's schedule (the schedule dialog, prefilled). Args `{key}`.
+   */
+  export const editSchedule = 'saturn-panel:edit-schedule';
+  /**
+   * Pause a job's schedule. Args `{key}`.
+   */
+  export const pauseSchedule = 'saturn-panel:pause-schedule';
+  /**
+   * Resume a job's paused schedule. Args `{key}`.
+   */
+  export const resumeSchedule = 'saturn-panel:resume-schedule';
 }
 
 /**
@@ -125,6 +148,11 @@ export interface IJobSettings {
    * The Saturn size name; empty for the server's default.
    */
   jobInstanceType: string;
+  /**
+   * Where executed notebooks are saved (a folder relative to the Jupyter
+   * root); empty: beside the source notebook.
+   */
+  outputFolder: string;
 }
 
 /**
@@ -137,5 +165,6 @@ export const DEFAULT_JOB_SETTINGS: IJobSettings = {
   gitReference: '',
   gitDirectory: '',
   jobImage: '',
-  jobInstanceType: ''
+  jobInstanceType: '',
+  outputFolder: ''
 };

@@ -53,7 +53,7 @@ describe('ActionNotifier', () => {
     notifier.track(KEY, 'start');
     expect(toasts()).toHaveLength(1);
     expect(toasts()[0].type).toBe('in-progress');
-    expect(toasts()[0].message).toBe('Starting dev…');
+    expect(toasts()[0].message).toBe("Starting alice's server dev…");
     expect(toasts()[0].options.progress).toBe(0);
 
     update({
@@ -66,12 +66,14 @@ describe('ActionNotifier', () => {
     expect(toasts()).toHaveLength(1);
     expect(toasts()[0].type).toBe('in-progress');
     expect(toasts()[0].options.progress).toBeCloseTo(0.4);
-    expect(toasts()[0].message).toBe('Starting dev… Fake step 2/4');
+    expect(toasts()[0].message).toBe(
+      "Starting alice's server dev… Fake step 2/4"
+    );
 
     update({ status: 'running', url: URL, actions: ['stop', 'open'] });
     expect(toasts()).toHaveLength(1);
     expect(toasts()[0].type).toBe('success');
-    expect(toasts()[0].message).toBe('dev is ready.');
+    expect(toasts()[0].message).toBe("alice's server dev is ready.");
     const actions = toasts()[0].options.actions ?? [];
     expect(actions.map(a => a.label)).toEqual(['Open']);
     actions[0].callback(new MouseEvent('click'));
@@ -88,7 +90,9 @@ describe('ActionNotifier', () => {
       progressEstimated: true,
       message: 'Booting'
     });
-    expect(toasts()[0].message).toBe('Starting dev (~40%, estimate)… Booting');
+    expect(toasts()[0].message).toBe(
+      "Starting alice's server dev (~40%, estimate)… Booting"
+    );
   });
 
   it('does not take the stale "stopped" state before the start for a failure', () => {
@@ -101,7 +105,7 @@ describe('ActionNotifier', () => {
     update({ status: 'stopped', message: 'Spawn failed: Timeout' });
     expect(toasts()[0].type).toBe('error');
     expect(toasts()[0].message).toBe(
-      'Could not start dev: Spawn failed: Timeout'
+      "Could not start alice's server dev: Spawn failed: Timeout"
     );
   });
 
@@ -113,7 +117,7 @@ describe('ActionNotifier', () => {
     expect(toasts()).toHaveLength(1);
     expect(toasts()[0].type).toBe('error');
     expect(toasts()[0].message).toBe(
-      'Could not start dev: Spawn failed: image not found'
+      "Could not start alice's server dev: Spawn failed: image not found"
     );
   });
 
@@ -123,7 +127,7 @@ describe('ActionNotifier', () => {
     notifier.failed(KEY, 'requires any of [start:servers]');
     expect(toasts()[0].type).toBe('error');
     expect(toasts()[0].message).toBe(
-      'Could not start dev: requires any of [start:servers]'
+      "Could not start alice's server dev: requires any of [start:servers]"
     );
     expect(notifier.tracked).toEqual([]);
   });
@@ -149,7 +153,7 @@ describe('ActionNotifier', () => {
     update({ status: 'running', url: URL, actions: ['open'] });
     expect(openedInTab).toEqual([URL]);
     expect(toasts()[0].message).toBe(
-      'dev is ready and was opened in a new tab.'
+      "alice's server dev is ready and was opened in a new tab."
     );
     expect(toasts()[0].options.actions ?? []).toEqual([]);
   });
@@ -160,7 +164,7 @@ describe('ActionNotifier', () => {
     notifier.track(KEY, 'start');
     update({ status: 'pending', progress: 90 });
     update({ status: 'running', url: URL, actions: ['open'] });
-    expect(toasts()[0].message).toBe('dev is ready.');
+    expect(toasts()[0].message).toBe("alice's server dev is ready.");
     expect((toasts()[0].options.actions ?? []).map(a => a.label)).toEqual([
       'Open'
     ]);
@@ -173,10 +177,10 @@ describe('ActionNotifier', () => {
     update({ status: 'stopping', actions: [] });
     notifier.accepted(KEY);
     expect(toasts()[0].type).toBe('in-progress');
-    expect(toasts()[0].message).toBe('Stopping dev…');
+    expect(toasts()[0].message).toBe("Stopping alice's server dev…");
     update({ status: 'stopped' });
     expect(toasts()[0].type).toBe('success');
-    expect(toasts()[0].message).toBe('dev stopped.');
+    expect(toasts()[0].message).toBe("alice's server dev stopped.");
   });
 
   it('reports a deletion whose removal arrived before the answer', () => {
@@ -186,6 +190,51 @@ describe('ActionNotifier', () => {
     expect(toasts()[0].type).toBe('in-progress');
     notifier.accepted(KEY);
     expect(toasts()[0].type).toBe('success');
-    expect(toasts()[0].message).toBe('dev was deleted.');
+    expect(toasts()[0].message).toBe("alice's server dev was deleted.");
+  });
+
+  it('updates a "ready" toast whose server has stopped since: no Open action left', () => {
+    const { notifier, update } = setup();
+    notifier.track(KEY, 'start');
+    notifier.accepted(KEY);
+    update({ status: 'pending', progress: 50 });
+    update({ status: 'running', url: URL, actions: ['stop', 'open'] });
+    expect(toasts()[0].message).toBe("alice's server dev is ready.");
+    const id = toasts()[0].id;
+    // Stopped elsewhere (another tab, the hub's culler).
+    update({ status: 'stopped', url: null, actions: ['start'] });
+    expect(toasts()).toHaveLength(1);
+    expect(toasts()[0].id).toBe(id);
+    expect(toasts()[0].type).toBe('info');
+    expect(toasts()[0].message).toBe(
+      "alice's server dev is no longer running."
+    );
+    expect(toasts()[0].options.actions ?? []).toEqual([]);
+    expect(toasts()[0].options.autoClose).toBe(5000);
+    // Only once: later changes do not touch it again.
+    update({ status: 'pending', progress: 10 });
+    expect(toasts()[0].message).toBe(
+      "alice's server dev is no longer running."
+    );
+  });
+
+  it('gives one notification per action, not one per state change', () => {
+    const { notifier, update } = setup();
+    notifier.track(KEY, 'start');
+    notifier.accepted(KEY);
+    for (const progress of [10, 30, 60, 90]) {
+      update({ status: 'pending', progress });
+    }
+    update({ status: 'running', url: URL, actions: ['stop', 'open'] });
+    expect(toasts()).toHaveLength(1);
+    // The next action on the server replaces the last outcome's toast.
+    notifier.track(KEY, 'stop');
+    expect(toasts()).toHaveLength(1);
+    expect(toasts()[0].message).toBe("Stopping alice's server dev…");
+    notifier.accepted(KEY);
+    update({ status: 'stopping', url: null, actions: [] });
+    update({ status: 'stopped', url: null, actions: ['start'] });
+    expect(toasts()).toHaveLength(1);
+    expect(toasts()[0].message).toBe("alice's server dev stopped.");
   });
 });

@@ -7,12 +7,14 @@ import { Widget } from '@lumino/widgets';
 
 import { ActionNotifier, addCommands } from '../commands';
 import { SaturnPanel } from '../components/panel';
-import { addJobCommands, RunLogsWidget } from '../jobs';
+import { jobRuns, normalizeRun } from '../api';
+import { addJobCommands, runName, RunLogsWidget } from '../jobs';
 import { ResourceModel } from '../model';
 import { CommandIDs, DEFAULT_JOB_SETTINGS, IJobSettings } from '../tokens';
 import { config, jobRun, resource, saturnJob } from './fixtures';
 import { typeInto, waitFor } from './dom';
 
+const trans = nullTranslator.load('jupyterlab_saturn_panel');
 const JOB = 'bb5fed2f9b12456699cade80c816dabf';
 const KEY = `saturn/job/${JOB}`;
 const R1 = `id-alice-train-model-${JOB}-vc-0-aaaaa`;
@@ -205,20 +207,36 @@ describe('The Jobs section and the job commands', () => {
     const completed = row.querySelector(`[data-run="${R1}"]`)!;
     expect(completed.textContent).toContain('completed');
     expect(completed.textContent).toContain('28 s');
-    expect(completed.getAttribute('title')).toBe(`Run ${R1}`);
+    // A person reads the run's start time and status; the pod name only in
+    // the tooltip.
+    const r1 = normalizeRun(jobRun(R1, 'completed'))!;
+    const r3 = model.get(KEY)!.details.runs as unknown[];
+    const running = normalizeRun(r3[0])!;
+    expect(completed.getAttribute('title')).toBe(`Pod: ${R1}`);
+    expect(completed.getAttribute('aria-label')).toBe(runName(r1, trans));
+    expect(runName(r1, trans)).toMatch(/^the run started .+, completed$/);
 
     const run = row.querySelector(
       '[aria-label="Run train-model now"]'
     ) as HTMLButtonElement;
     expect(run.disabled).toBe(false);
     // Only a run that is going can be stopped.
-    expect(row.querySelector(`[aria-label="Stop run ${R3}"]`)).not.toBeNull();
-    expect(row.querySelector(`[aria-label="Stop run ${R1}"]`)).toBeNull();
-    for (const name of [R1, R2, R3]) {
-      expect(
-        row.querySelector(`[aria-label="Show logs of run ${name}"]`)
-      ).not.toBeNull();
+    const stops = Array.from(row.querySelectorAll('.jp-mod-stop')).map(n =>
+      n.getAttribute('aria-label')
+    );
+    expect(stops).toEqual([`Stop ${runName(running, trans, false)}`]);
+    const logs = Array.from(row.querySelectorAll('.jp-mod-logs')).map(n =>
+      n.getAttribute('aria-label')
+    );
+    expect(logs).toHaveLength(3);
+    expect(logs[2]).toBe(`Show logs of ${runName(r1, trans)}`);
+    // No pod name anywhere a person reads.
+    for (const label of [...stops, ...logs]) {
+      expect(label).not.toContain(JOB);
     }
+    expect(row.textContent).not.toContain(JOB);
+    // train-model runs no notebook: no output to open.
+    expect(row.querySelector('.jp-mod-output')).toBeNull();
     // The live duration of the running run counts up.
     const live = row.querySelector(
       `[data-run="${R3}"] .jp-SaturnPanel-runDuration`
@@ -297,11 +315,13 @@ describe('The Jobs section and the job commands', () => {
     model.applyBackends(config());
     model.applySnapshot([resource(saturnJob(JOB, 'train-model', []))]);
     let logCalls = 0;
+    const logPaths: string[] = [];
     const server = fakeServer((method, path) => {
       if (path === `saturn/jobs/${JOB}/start`) {
         return [202, saturnJob(JOB, 'train-model', [jobRun(R1, 'pending')])];
       }
-      if (path === `saturn/jobs/${JOB}/logs?run=${R1}`) {
+      if (path.startsWith(`saturn/jobs/${JOB}/logs?run=${R1}`)) {
+        logPaths.push(path);
         logCalls += 1;
         return logCalls < 3
           ? [
@@ -353,6 +373,12 @@ describe('The Jobs section and the job commands', () => {
     ).toEqual(['line 1', 'line 2', 'done']);
     await new Promise(resolve => setTimeout(resolve, 200));
     expect(logCalls).toBe(3);
+    // After the first read, only the lines after those shown are asked for.
+    expect(logPaths).toEqual([
+      `saturn/jobs/${JOB}/logs?run=${R1}`,
+      `saturn/jobs/${JOB}/logs?run=${R1}&since=1`,
+      `saturn/jobs/${JOB}/logs?run=${R1}&since=2`
+    ]);
 
     // Opening the same run's logs again shows the same tab.
     await commands.execute(CommandIDs.openLogs, { key: KEY, run: R1 });
@@ -486,3 +512,406 @@ describe('The Jobs section and the job commands', () => {
     );
   });
 });
+
+/**
+ * A notebook job as the server sends it: its notebook's name, its path.
+ */
+function notebookJob(
+  runs: { [key: string]: unknown }[],
+  details: { [key: string]: unknown } = {}
+): { [key: string]: unknown } {
+  const raw = saturnJob(JOB, 'nb-daily-report-107663', runs);
+  return {
+    ...raw,
+    displayName: 'daily-report.ipynb',
+    details: {
+      ...(raw.details as object),
+      notebook: 'reports/daily-report.ipynb',
+      schedule: null,
+      scheduled: false,
+      nextRun: null,
+      scheduleTimezone: 'UTC',
+      ...details
+    }
+  };
+}
+
+describe('Notebook jobs: output, cell progress, schedules, names', () => {
+  let env: ReturnType<typeof setup>;
+  let restore: () => void = () => undefined;
+  afterEach(() => {
+    env.dispose();
+    restore();
+    restore = () => undefined;
+    Notification.dismiss();
+    document.body.innerHTML = '';
+  });
+
+  it("shows the notebook's name, the cell a run is on, and Open output on finished runs", async () => {
+    env = setup();
+    const { model, panel } = env;
+    model.applyBackends(config());
+    model.applySnapshot([
+      resource(
+        notebookJob([
+          jobRun(R3, 'running', {
+            started: new Date().toISOString(),
+            progress: { cell: 7, cells: 23 }
+          }),
+          jobRun(R2, 'error'),
+          jobRun(R1, 'completed')
+        ])
+      ),
+      resource(
+        saturnJob('a'.repeat(32), 'train-model', [
+          jobRun('train-run', 'running', { started: new Date().toISOString() })
+        ])
+      )
+    ]);
+    const row = await waitFor(() => jobRow(panel));
+    const name = row.querySelector('.jp-SaturnPanel-name')!;
+    expect(name.textContent).toBe('daily-report.ipynb');
+    expect(name.getAttribute('title')).toContain('reports/daily-report.ipynb');
+    // No nb-…-hash name and no pod name anywhere a person reads.
+    expect(row.textContent).not.toContain('nb-daily-report');
+    expect(row.textContent).not.toContain(JOB);
+
+    // The running run: "cell 7 of 23" and a bar.
+    const going = row.querySelector(`[data-run="${R3}"]`)!;
+    const bar = going.querySelector('[role="progressbar"]')!;
+    expect(bar.getAttribute('aria-valuenow')).toBe('30');
+    expect(going.textContent).toContain('cell 7 of 23');
+    expect(going.querySelector('.jp-SaturnPanel-runDuration')).not.toBeNull();
+    // A job that runs no notebook: elapsed time, no bar.
+    const other = panel.node.querySelector('[data-run="train-run"]')!;
+    expect(other.querySelector('[role="progressbar"]')).toBeNull();
+    expect(other.querySelector('.jp-SaturnPanel-runDuration')).not.toBeNull();
+
+    // Open output on the finished runs only, named by start time and status.
+    const outputs = Array.from(row.querySelectorAll('.jp-mod-output')).map(n =>
+      n.getAttribute('aria-label')
+    );
+    const runs = jobRuns(model.get(KEY)!);
+    expect(outputs).toEqual([
+      `Open the output of ${runName(runs[1], trans)}`,
+      `Open the output of ${runName(runs[2], trans)}`
+    ]);
+    expect(outputs[0]).toMatch(/, failed$/);
+  });
+
+  it('opens the output: POST output with the folder setting, then the notebook at the cell that raised', async () => {
+    env = setup({ outputFolder: '/results/' });
+    const { model, commands } = env;
+    model.applyBackends(config());
+    model.applySnapshot([
+      resource(notebookJob([jobRun(R2, 'error'), jobRun(R1, 'running')]))
+    ]);
+    const docs: unknown[] = [];
+    commands.addCommand('docmanager:open', {
+      execute: args => {
+        docs.push(args);
+        return null;
+      }
+    });
+    const answers: [number, unknown][] = [
+      [
+        409,
+        {
+          message: 'The log of this run holds no complete notebook: it was cut.'
+        }
+      ],
+      [
+        201,
+        {
+          path: 'results/daily-report.runs/2026-11-21T22-00-00.ipynb',
+          errorCell: 4
+        }
+      ]
+    ];
+    const server = fakeServer(() => answers.shift()!);
+    restore = server.restore;
+
+    // A run still going has no output yet.
+    expect(
+      commands.isEnabled(CommandIDs.openOutput, { key: KEY, run: R1 })
+    ).toBe(false);
+    expect(
+      commands.isEnabled(CommandIDs.openOutput, { key: KEY, run: R2 })
+    ).toBe(true);
+    await commands.execute(CommandIDs.openOutput, { key: KEY, run: R2 });
+    expect(server.seen[0]).toEqual({
+      method: 'POST',
+      path: `saturn/jobs/${JOB}/runs/${R2}/output`,
+      body: { folder: 'results' }
+    });
+    // The server's message, nothing opened.
+    const error = toasts().find(t => t.type === 'error');
+    expect(error?.message).toContain(
+      'The log of this run holds no complete notebook: it was cut.'
+    );
+    expect(docs).toHaveLength(0);
+
+    await commands.execute(CommandIDs.openOutput, { key: KEY, run: R2 });
+    expect(docs).toEqual([
+      {
+        path: 'results/daily-report.runs/2026-11-21T22-00-00.ipynb',
+        factory: 'Notebook'
+      }
+    ]);
+    expect(
+      toasts().some(t => t.message.includes('The run failed at cell 5'))
+    ).toBe(true);
+  });
+
+  it('shows the schedule and next run; Pause and Resume call the routes', async () => {
+    env = setup();
+    const { model, panel } = env;
+    model.applyBackends(config());
+    const scheduled = {
+      schedule: '* * * * *',
+      scheduled: true,
+      nextRun: new Date(Date.now() + 30000).toISOString()
+    };
+    model.applySnapshot([resource(notebookJob([], scheduled))]);
+    const server = fakeServer((method, path) => {
+      if (path === `saturn/jobs/${JOB}/unschedule`) {
+        return [
+          200,
+          notebookJob([], { ...scheduled, scheduled: false, nextRun: null })
+        ];
+      }
+      if (path === `saturn/jobs/${JOB}/schedule`) {
+        return [200, notebookJob([], scheduled)];
+      }
+      return [404, { message: 'no' }];
+    });
+    restore = server.restore;
+    const row = await waitFor(() => jobRow(panel));
+    const line = row.querySelector('.jp-SaturnPanel-schedule') as HTMLElement;
+    expect(line.dataset.scheduled).toBe('true');
+    expect(line.textContent).toContain('Scheduled: every minute');
+    expect(line.querySelector('.jp-SaturnPanel-nextRun')?.textContent).toMatch(
+      /^next run /
+    );
+    const pause = line.querySelector('.jp-mod-pause') as HTMLButtonElement;
+    expect(pause.getAttribute('aria-label')).toBe(
+      'Pause the schedule of daily-report.ipynb'
+    );
+    pause.click();
+    await waitFor(
+      () =>
+        (row.querySelector('.jp-SaturnPanel-schedule') as HTMLElement)?.dataset
+          .scheduled === 'false'
+    );
+    expect(server.seen[0]).toMatchObject({
+      method: 'POST',
+      path: `saturn/jobs/${JOB}/unschedule`
+    });
+    expect(
+      row.querySelector('.jp-SaturnPanel-schedule')!.textContent
+    ).toContain('Schedule paused (every minute)');
+    (row.querySelector('.jp-mod-resume') as HTMLButtonElement).click();
+    await waitFor(
+      () =>
+        (row.querySelector('.jp-SaturnPanel-schedule') as HTMLElement)?.dataset
+          .scheduled === 'true'
+    );
+    expect(server.seen[1]).toEqual({
+      method: 'POST',
+      path: `saturn/jobs/${JOB}/schedule`,
+      body: {}
+    });
+  });
+
+  it('schedules the current notebook: presets, a cron checked as you type, parameters', async () => {
+    env = setup();
+    const { model, commands } = env;
+    model.applyBackends(config());
+    model.applySnapshot([]);
+    const previews: string[] = [];
+    const server = fakeServer((method, path, body) => {
+      if (path === 'saturn/schedule-preview') {
+        const cron = (body as { schedule: string }).schedule;
+        previews.push(cron);
+        if (cron.split(' ').length !== 5) {
+          return [400, { message: `"${cron}" needs five fields.` }];
+        }
+        return [
+          200,
+          {
+            schedule: cron,
+            next: [
+              '2026-11-21T22:01:00Z',
+              '2026-11-21T22:02:00Z',
+              '2026-11-21T22:03:00Z'
+            ],
+            timezone: 'UTC'
+          }
+        ];
+      }
+      if (path === 'saturn/notebook-jobs') {
+        return [
+          202,
+          notebookJob([], { schedule: '* * * * *', scheduled: true })
+        ];
+      }
+      return [404, { message: 'no' }];
+    });
+    restore = server.restore;
+    const focus = document.createElement('button');
+    document.body.appendChild(focus);
+    focus.focus();
+
+    const done = commands.execute(CommandIDs.scheduleNotebook, {});
+    const cron = await waitFor(
+      () =>
+        document.querySelector('input[name="cron"]') as HTMLInputElement | null
+    );
+    const frequency = document.querySelector(
+      'select[name="frequency"]'
+    ) as HTMLSelectElement;
+    // A daily preset to start with, checked at once.
+    expect(frequency.value).toBe('daily');
+    expect(cron.value).toBe('0 7 * * *');
+    await waitFor(() =>
+      document.body.textContent?.includes(
+        'Runs every day at 07:00 UTC (time zone of the schedule: UTC).'
+      )
+    );
+    expect(
+      document.querySelectorAll('.jp-SaturnPanel-nextRuns li')
+    ).toHaveLength(3);
+
+    // Weekly on Monday at 09:30.
+    choose(frequency, 'weekly');
+    await waitFor(() => document.querySelector('select[name="day"]'));
+    choose(document.querySelector('select[name="day"]')!, '1');
+    typeInto(document.querySelector('input[name="time"]')!, '09:30');
+    await waitFor(() => cron.value === '30 9 * * 1');
+    await waitFor(() =>
+      document.body.textContent?.includes('every Monday at 09:30 UTC')
+    );
+
+    // A free expression, typed quickly: checked once, after a pause.
+    const before = previews.length;
+    typeInto(cron, '*');
+    typeInto(cron, '* *');
+    const accept = document.querySelector(
+      '.jp-Dialog-footer .jp-mod-accept'
+    ) as HTMLButtonElement;
+    await waitFor(() =>
+      document.body.textContent?.includes('needs five fields')
+    );
+    expect(previews.slice(before)).toEqual(['* *']);
+    expect(accept.disabled).toBe(true);
+    expect(cron.getAttribute('aria-invalid')).toBe('true');
+    typeInto(cron, '* * * * *');
+    await waitFor(() =>
+      document.body.textContent?.includes('Runs every minute')
+    );
+    expect(frequency.value).toBe('custom');
+    typeInto(
+      document.querySelector('textarea[name="parameters"]')!,
+      'days = 3'
+    );
+    await waitFor(() => !accept.disabled);
+    accept.click();
+    await done;
+
+    const post = server.seen.find(s => s.path === 'saturn/notebook-jobs');
+    expect(post?.body).toEqual({
+      path: 'work/report.ipynb',
+      parameters: { days: 3 },
+      source: 'recipe',
+      schedule: '* * * * *'
+    });
+    expect(model.get(KEY)?.displayName).toBe('daily-report.ipynb');
+    expect(
+      toasts().some(t => t.message === 'Scheduled report.ipynb: every minute.')
+    ).toBe(true);
+  });
+
+  it('edits a schedule in the same dialog, prefilled', async () => {
+    env = setup();
+    const { model, commands } = env;
+    model.applyBackends(config());
+    model.applySnapshot([
+      resource(notebookJob([], { schedule: '0 18 * * 1-5', scheduled: true }))
+    ]);
+    const server = fakeServer((method, path, body) => {
+      if (path === 'saturn/schedule-preview') {
+        return [
+          200,
+          {
+            schedule: (body as any).schedule,
+            next: ['2026-11-23T18:00:00Z'],
+            timezone: 'UTC'
+          }
+        ];
+      }
+      return [
+        200,
+        notebookJob([], { schedule: '0 6 * * 1-5', scheduled: true })
+      ];
+    });
+    restore = server.restore;
+    const focus = document.createElement('button');
+    document.body.appendChild(focus);
+    focus.focus();
+    const done = commands.execute(CommandIDs.editSchedule, { key: KEY });
+    const frequency = await waitFor(
+      () =>
+        document.querySelector(
+          'select[name="frequency"]'
+        ) as HTMLSelectElement | null
+    );
+    expect(frequency.value).toBe('weekdays');
+    const time = document.querySelector(
+      'input[name="time"]'
+    ) as HTMLInputElement;
+    expect(time.value).toBe('18:00');
+    // No parameters when editing a schedule.
+    expect(document.querySelector('textarea[name="parameters"]')).toBeNull();
+    typeInto(time, '06:00');
+    const accept = document.querySelector(
+      '.jp-Dialog-footer .jp-mod-accept'
+    ) as HTMLButtonElement;
+    await waitFor(
+      () =>
+        document.body.textContent?.includes('weekdays at 06:00 UTC') &&
+        !accept.disabled
+    );
+    accept.click();
+    await done;
+    expect(server.seen[server.seen.length - 1]).toEqual({
+      method: 'POST',
+      path: `saturn/jobs/${JOB}/schedule`,
+      body: { schedule: '0 6 * * 1-5' }
+    });
+    expect(model.get(KEY)?.details.schedule).toBe('0 6 * * 1-5');
+  });
+
+  it("gives a notebook job's launcher card the notebook's name", () => {
+    env = setup();
+    const { model, commands } = env;
+    model.applyBackends(config());
+    model.applySnapshot([resource(notebookJob([]))]);
+    expect(
+      commands.label(CommandIDs.runJob, {
+        name: 'nb-daily-report-107663',
+        isLauncher: true
+      })
+    ).toBe('daily-report.ipynb');
+  });
+});
+
+/**
+ * Pick an option of a React-controlled select.
+ */
+function choose(select: Element, value: string): void {
+  Object.getOwnPropertyDescriptor(
+    HTMLSelectElement.prototype,
+    'value'
+  )!.set!.call(select, value);
+  select.dispatchEvent(new Event('change', { bubbles: true }));
+}

@@ -292,7 +292,7 @@ describe('RunLogsView', () => {
       }
     );
     const follower = new LogFollower({ fetch, interval: 2000 });
-    const view = new RunLogsView({ follower, run: 'run-1', trans });
+    const view = new RunLogsView({ follower, trans });
     fakeLayout(view.node, 60);
     expect(view.node.classList).toContain('jp-SaturnPanel-logLines');
     expect(view.node.dataset.complete).toBe('false');
@@ -332,7 +332,7 @@ describe('RunLogsView', () => {
   it('stops fetching while hidden and when disposed', async () => {
     const fetch = script({ lines: lines('a') });
     const follower = new LogFollower({ fetch, interval: 2000 });
-    const view = new RunLogsView({ follower, run: 'run-1', trans });
+    const view = new RunLogsView({ follower, trans });
     Widget.attach(view, document.body);
     await flush();
     expect(fetch).toHaveBeenCalledTimes(1);
@@ -351,11 +351,68 @@ describe('RunLogsView', () => {
   it('says when a finished run logged nothing', async () => {
     const fetch = script({ lines: [], status: 'completed', complete: true });
     const follower = new LogFollower({ fetch });
-    const view = new RunLogsView({ follower, run: 'run-1', trans });
+    const view = new RunLogsView({ follower, trans });
     Widget.attach(view, document.body);
     await flush();
     expect(view.node.textContent).toContain('The run logged nothing.');
     view.dispose();
+    follower.dispose();
+  });
+
+  it('asks only for the lines after those shown (since), and follows the cell', async () => {
+    // A server that honours `since`, as the logs route does.
+    const log = lines('a', 'b', 'c', 'd', 'e');
+    let shown = 2;
+    let cut = false;
+    const calls: number[] = [];
+    const fetch = jest.fn(async (since: number): Promise<IRunLogs> => {
+      calls.push(since);
+      const all = cut ? lines('x') : log.slice(0, shown);
+      const from = Math.min(since, all.length);
+      return {
+        run: 'run-1',
+        status: 'running',
+        complete: false,
+        lines: all.slice(from),
+        since: from,
+        total: all.length,
+        progress: { cell: shown, cells: 5 }
+      };
+    });
+    const follower = new LogFollower({ fetch, interval: 1000 });
+    const appended: string[][] = [];
+    follower.linesChanged.connect((_, update) =>
+      appended.push(
+        (update.reset ? ['(reset)'] : []).concat(
+          update.lines.map(l => l.content)
+        )
+      )
+    );
+    follower.start();
+    await flush();
+    expect(calls).toEqual([0]);
+    expect(follower.progress).toEqual({ cell: 2, cells: 5 });
+
+    shown = 5;
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(calls).toEqual([0, 2]);
+    expect(appended).toEqual([
+      ['a', 'b'],
+      ['c', 'd', 'e']
+    ]);
+    expect(follower.progress).toEqual({ cell: 5, cells: 5 });
+
+    // Nothing new: asked from 5, nothing appended.
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(calls).toEqual([0, 2, 5]);
+    expect(appended).toHaveLength(2);
+
+    // The log was cut (fewer lines than shown): read it all again.
+    cut = true;
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(calls).toEqual([0, 2, 5, 5, 0]);
+    expect(appended[2]).toEqual(['(reset)', 'x']);
+    expect(follower.lines.map(l => l.content)).toEqual(['x']);
     follower.dispose();
   });
 });

@@ -251,10 +251,9 @@ describe('ResourceModel', () => {
     // The token may not start hub servers: nothing is startable there.
     expect(model.canDo('hub/alice/alpha2', 'start')).toBe(false);
     expect(model.canDo('hub/alice/dev', 'stop')).toBe(true);
-    expect(model.eligible('start').map(r => r.backend)).toEqual([
-      'saturn',
-      'saturn'
-    ]);
+    // Saturn does not answer: its workspaces are a last known state and
+    // nothing that needs Saturn is offered on them.
+    expect(model.eligible('start').map(r => r.backend)).toEqual([]);
   });
 
   it('ignores malformed events', () => {

@@ -8,7 +8,13 @@ import { ActionNotifier, addCommands } from '../commands';
 import { SaturnPanel } from '../components/panel';
 import { ResourceModel } from '../model';
 import { CommandIDs } from '../tokens';
-import { config, hubServer, resource, saturnWorkspace } from './fixtures';
+import {
+  config,
+  hubServer,
+  resource,
+  saturnJob,
+  saturnWorkspace
+} from './fixtures';
 import { waitFor } from './dom';
 
 const WS = '0123456789abcdef0123456789abcdef';
@@ -114,9 +120,11 @@ describe('SaturnPanel', () => {
     const dev = await waitFor(() => row(panel, 'hub/alice/dev'));
     expect(dev.dataset.status).toBe('running');
     expect(dev.closest('[data-section="hub"]')).toBe(hub);
-    expect(dev.querySelector('[aria-label="Stop dev"]')).not.toBeNull();
+    expect(
+      dev.querySelector('[aria-label="Stop alice\'s server dev"]')
+    ).not.toBeNull();
     const link = dev.querySelector(
-      'a[aria-label="Open dev in a new tab"]'
+      'a[aria-label="Open alice\'s server dev in a new tab"]'
     ) as HTMLAnchorElement;
     expect(link.getAttribute('href')).toBe(URL);
     expect(link.getAttribute('target')).toBe('_blank');
@@ -125,10 +133,12 @@ describe('SaturnPanel', () => {
     const old = await waitFor(() => row(panel, 'hub/alice/old'));
     expect(old.dataset.status).toBe('stopped');
     const startOld = old.querySelector(
-      '[aria-label="Start old"]'
+      '[aria-label="Start alice\'s server old"]'
     ) as HTMLButtonElement;
     expect(startOld.disabled).toBe(false);
-    expect(old.querySelector('[aria-label="Delete old"]')).not.toBeNull();
+    expect(
+      old.querySelector('[aria-label="Delete alice\'s server old"]')
+    ).not.toBeNull();
     expect(old.querySelector('a')).toBeNull();
 
     const gpu = row(panel, 'hub/bob/gpu')!;
@@ -221,11 +231,15 @@ describe('SaturnPanel', () => {
     expect(hub.textContent).toContain('servers!user');
     expect(hub.textContent).toContain('c.Spawner.server_token_scopes');
     expect(hub.textContent).toContain('cannot start servers');
-    // The start button is there but disabled: the token may not start.
+    // The start button is there but disabled: the token may not start, and
+    // its tooltip says so.
     const start = row(panel, 'hub/alice/dev')!.querySelector(
-      '[aria-label="Start dev"]'
+      '.jp-mod-start'
     ) as HTMLButtonElement;
     expect(start.disabled).toBe(true);
+    expect(start.title).toBe(
+      "Start alice's server dev (The JupyterHub token may not start servers: it lacks the scope servers!user.)"
+    );
   });
 
   it('shows the connection state', async () => {
@@ -295,13 +309,135 @@ describe('SaturnPanel', () => {
       false
     );
     expect(commands.label(CommandIDs.open, { key: 'hub/alice/dev' })).toBe(
-      'Open dev in a new tab'
+      "Open alice's server dev in a new tab"
     );
     expect(commands.label(CommandIDs.start, { key: 'hub/alice/' })).toBe(
-      'Start Default'
+      "Start alice's default server"
     );
     // Without a key: enabled when some resource allows it.
     expect(commands.isEnabled(CommandIDs.start)).toBe(true);
     expect(commands.isEnabled(CommandIDs.remove)).toBe(false);
+  });
+
+  it("keeps a stale backend's rows, marked as last known, with the same notice in each of its sections", async () => {
+    const { model, panel, commands } = env;
+    const lastGoodRead = new Date(Date.now() - 120_000).toISOString();
+    model.applyBackends(
+      config({
+        saturn: {
+          reachable: false,
+          stale: true,
+          lastGoodRead,
+          message: 'Saturn Cloud is not answering (503).',
+          hint: 'Check c.SaturnPanel.saturn_url.',
+          detail: 'GET https://saturn.internal/api/user: 503',
+          abilities: { createForOthers: false, start: false, stop: false }
+        }
+      })
+    );
+    model.applySnapshot([
+      resource(
+        hubServer('alice', 'dev', {
+          status: 'running',
+          url: URL,
+          actions: ['stop', 'open']
+        })
+      ),
+      resource(
+        saturnWorkspace(WS, 'analysis', {
+          status: 'running',
+          url: 'http://saturn.example/analysis/',
+          actions: ['stop', 'open']
+        })
+      ),
+      resource(saturnJob('fedcba9876543210fedcba9876543210', 'train-model'))
+    ]);
+    const saturn = panel.node.querySelector('[data-section="saturn"]')!;
+    const jobs = panel.node.querySelector('[data-section="jobs"]')!;
+    const notice = await waitFor(() =>
+      saturn.querySelector('.jp-SaturnPanel-notice[data-condition="stale"]')
+    );
+    const jobsNotice = await waitFor(() =>
+      jobs.querySelector('.jp-SaturnPanel-notice[data-condition="stale"]')
+    );
+    expect(jobsNotice).not.toBeNull();
+    for (const n of [notice, jobsNotice]) {
+      expect(n.querySelector('.jp-SaturnPanel-noticeTitle')!.textContent).toBe(
+        'Saturn Cloud is not answering (503).'
+      );
+      expect(n.querySelector('.jp-SaturnPanel-noticeStale')!.textContent).toBe(
+        'Shown below: the last known state, as of 2 minutes ago. Actions that need Saturn Cloud are paused.'
+      );
+      expect(n.querySelector('.jp-SaturnPanel-noticeHint')!.textContent).toBe(
+        'Check c.SaturnPanel.saturn_url.'
+      );
+      // The address is in the details, not the headline.
+      const details = n.querySelector('details')!;
+      expect(details.querySelector('summary')!.textContent).toBe('Details');
+      expect(details.textContent).toContain('https://saturn.internal/api/user');
+      const retry = n.querySelector(
+        'button[aria-label="Retry reading Saturn Cloud"]'
+      ) as HTMLButtonElement;
+      expect(retry.disabled).toBe(false);
+    }
+    // Announced once only.
+    expect(notice.getAttribute('role')).toBe('alert');
+    expect(jobsNotice.getAttribute('role')).toBe('status');
+
+    const ws = row(panel, `saturn/workspace/${WS}`)!;
+    expect(ws.dataset.stale).toBe('true');
+    expect(ws.classList.contains('jp-mod-stale')).toBe(true);
+    expect(ws.querySelector('.jp-SaturnPanel-lastKnown')!.textContent).toBe(
+      'last known, as of 2 minutes ago'
+    );
+    // No live link, and its Stop says why it is paused.
+    expect(ws.querySelector('a')).toBeNull();
+    const stop = ws.querySelector('.jp-mod-stop') as HTMLButtonElement;
+    expect(stop.disabled).toBe(true);
+    expect(stop.title).toMatch(
+      /^Stop analysis \(Saturn Cloud is not answering \(503\)\. What the panel shows is the last known state, as of 2 minutes ago\.\)$/
+    );
+    const job = row(panel, 'saturn/job/fedcba9876543210fedcba9876543210')!;
+    expect(job.dataset.stale).toBe('true');
+    // The hub is not affected.
+    const dev = row(panel, 'hub/alice/dev')!;
+    expect(dev.dataset.stale).toBeUndefined();
+    expect(dev.querySelector('a.jp-SaturnPanel-openLink')).not.toBeNull();
+    // The palette and toolbar entries say why they are disabled.
+    expect(commands.isEnabled(CommandIDs.createFromRecipe)).toBe(false);
+    // In the palette (which hides disabled entries) it stays, saying why.
+    expect(
+      commands.isEnabled(CommandIDs.createFromRecipe, { isPalette: true })
+    ).toBe(true);
+    expect(commands.caption(CommandIDs.createFromRecipe)).toMatch(
+      /last known state, as of 2 minutes ago/
+    );
+    // Nothing can be started (dev runs, Saturn is paused): the palette's
+    // generic entry says why.
+    expect(commands.isEnabled(CommandIDs.start)).toBe(false);
+    expect(commands.caption(CommandIDs.start)).toBe(
+      'Nothing can be started right now. Saturn Cloud is not answering (503). What the panel shows is the last known state, as of 2 minutes ago.'
+    );
+  });
+
+  it('shows Retry busy while the refresh runs, in every section of the backend', async () => {
+    const { model, panel } = env;
+    model.applyBackends(config({ hub: { reachable: false, message: null } }));
+    model.applySnapshot([]);
+    const hub = panel.node.querySelector('[data-section="hub"]')!;
+    const notice = await waitFor(() =>
+      hub.querySelector('.jp-SaturnPanel-notice[data-condition="unreachable"]')
+    );
+    expect(
+      notice.querySelector('.jp-SaturnPanel-noticeTitle')!.textContent
+    ).toBe('JupyterHub is not answering right now.');
+    model.setRefreshing('hub', true);
+    const busy = await waitFor(() =>
+      hub.querySelector('button[aria-busy="true"]')
+    );
+    expect((busy as HTMLButtonElement).disabled).toBe(true);
+    expect(busy.textContent).toBe('Retrying…');
+    model.setRefreshing('hub', false);
+    await waitFor(() => hub.querySelector('button[aria-busy="false"]'));
   });
 });

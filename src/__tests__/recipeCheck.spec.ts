@@ -97,12 +97,57 @@ describe('checkRecipe', () => {
 
   it('rejects blank and mistyped fields', () => {
     expect(
-      check({ ...WORKSPACE, spec: { ...WORKSPACE.spec, name: '  ', image: 3 } })
+      check({ ...WORKSPACE, spec: { ...WORKSPACE.spec, name: '', image: 3 } })
         .errors
     ).toEqual([
       '"spec.name" is missing.',
       '"spec.image" must be a string like "owner/name:version".'
     ]);
+    expect(
+      check({ ...WORKSPACE, spec: { ...WORKSPACE.spec, instance_type: 4 } })
+        .errors
+    ).toEqual(['"spec.instance_type" must be a string.']);
+  });
+
+  it('refuses a name the server refuses: letters, digits and dashes only', () => {
+    expect(
+      check({ ...WORKSPACE, spec: { ...WORKSPACE.spec, name: 'My WS!' } })
+        .errors
+    ).toEqual([
+      '"spec.name" may only have letters, digits and dashes, not "My WS!".'
+    ]);
+    expect(
+      check({ ...WORKSPACE, spec: { ...WORKSPACE.spec, name: '  ' } }).errors
+    ).toHaveLength(1);
+    expect(
+      check({ ...WORKSPACE, spec: { ...WORKSPACE.spec, name: 'My-WS-2' } })
+        .errors
+    ).toEqual([]);
+  });
+
+  it('mirrors the server on the other fields', () => {
+    const ws = (spec: { [key: string]: unknown }) =>
+      check({ ...WORKSPACE, spec: { ...WORKSPACE.spec, ...spec } }).errors;
+    expect(ws({ ide: 'vscode' })).toEqual([
+      '"spec.ide" must be jupyter or rstudio.'
+    ]);
+    expect(ws({ ide: 'rstudio' })).toEqual([]);
+    expect(ws({ environment_variables: ['A=1'] })).toEqual([
+      '"spec.environment_variables" must be an object.'
+    ]);
+    expect(ws({ environment_variables: null })).toEqual([]);
+    expect(ws({ git_repositories: {} })).toEqual([
+      '"spec.git_repositories" must be a list.'
+    ]);
+    expect(ws({ command: 7 })).toEqual([
+      '"spec.command" must be a string or a list of strings.'
+    ]);
+    expect(ws({ image: {} })).toEqual(['"spec.image" is missing.']);
+    expect(check({ ...WORKSPACE, schema_version: 2025 }).errors).toEqual([
+      '"schema_version" must be a string such as "2025.10.01".'
+    ]);
+    // What the server leaves to Saturn, the dialog does too.
+    expect(ws({ disk_space: '10Gi', unknown_field: { a: 1 } })).toEqual([]);
   });
 
   it('requires a command for jobs only', () => {
@@ -117,13 +162,38 @@ describe('checkRecipe', () => {
     expect(check({ ...WORKSPACE, spec: noCommand }).errors).toEqual([]);
   });
 
-  it('recognises the legacy 2022 format', () => {
-    const errors = check({
+  it('accepts the older flat 2022.08.01 format, checking its shape only', () => {
+    const legacy = {
       schema_version: '2022.08.01',
       name: 'old',
       image: { name: 'saturn', version: '1' },
       jupyter_server: { instance_type: 'large' }
-    }).errors;
-    expect(errors[0]).toMatch(/legacy \(2022\) recipe/);
+    };
+    const result = check(legacy);
+    expect(result.errors).toEqual([]);
+    expect(result.format).toBe('legacy');
+    expect(result.type).toBe('workspace');
+    expect(result.name).toBe('old');
+    // Saturn decides the rest (here, a name the current format refuses).
+    expect(check({ ...legacy, name: 'My Old WS' }).errors).toEqual([]);
+    const job = check({ name: 'nightly', job: { command: 'python x.py' } });
+    expect(job.errors).toEqual([]);
+    expect(job.type).toBe('job');
+    expect(
+      check({ name: 'r', rstudio_server: {}, deployment: {} }).errors
+    ).toEqual([
+      'A recipe in the 2022.08.01 format has exactly one of jupyter_server, rstudio_server, job or deployment, as an object.'
+    ]);
+    expect(check({ name: 'r', jupyter_server: 'large' }).errors).toHaveLength(
+      1
+    );
+    expect(check({ name: ' ', jupyter_server: {} }).errors).toEqual([
+      '"name" is missing: the name of the resource to create.'
+    ]);
+    // With a "type" or a "spec" it is the current format.
+    expect(
+      check({ type: 'workspace', name: 'x', jupyter_server: {} }).format
+    ).toBe('current');
+    expect(check(WORKSPACE).format).toBe('current');
   });
 });

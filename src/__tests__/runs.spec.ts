@@ -3,7 +3,14 @@ import { nullTranslator } from '@jupyterlab/translation';
 
 import { ResourceModel } from '../model';
 import { jobIdFromKey } from '../api/keys';
-import { jobRuns, normalizeRun, runDuration, shortRunName } from '../api/runs';
+import {
+  cellPercent,
+  jobRuns,
+  normalizeCellProgress,
+  normalizeRun,
+  runDuration,
+  shortRunName
+} from '../api/runs';
 import { RunNotifier } from '../jobs/runNotifier';
 import { IRunFinished, RunWatcher } from '../jobs/runWatcher';
 import { config, feed, jobRun, resource, saturnJob } from './fixtures';
@@ -270,8 +277,35 @@ describe('run helpers', () => {
       status: 'completed',
       started: null,
       finished: null,
-      duration: 0
+      duration: 0,
+      progress: null
     });
+  });
+
+  it("reads a notebook run's cell progress, and drops a bad one", () => {
+    expect(
+      normalizeRun({
+        ...jobRun(R1, 'running'),
+        progress: { cell: 7, cells: 23 }
+      })?.progress
+    ).toEqual({ cell: 7, cells: 23 });
+    // Clamped to the notebook's cells.
+    expect(normalizeCellProgress({ cell: 30, cells: 23 })).toEqual({
+      cell: 23,
+      cells: 23
+    });
+    for (const bad of [
+      null,
+      {},
+      { cell: 1 },
+      { cell: 1, cells: 0 },
+      'x',
+      [1, 2]
+    ]) {
+      expect(normalizeCellProgress(bad)).toBeNull();
+    }
+    expect(cellPercent({ cell: 7, cells: 28 })).toBe(25);
+    expect(cellPercent({ cell: 0, cells: 3 })).toBe(0);
   });
 
   it('measures a running run live and a finished one as told', () => {

@@ -5,12 +5,19 @@ import type { JSONObject } from '@lumino/coreutils';
 
 import { quote, requestAPI } from './request';
 import {
+  Backend,
   IConfig,
   IResource,
   normalizeConfig,
   normalizeResource
 } from './resource';
-import { activeRun, IRun, normalizeRun } from './runs';
+import {
+  activeRun,
+  ICellProgress,
+  IRun,
+  normalizeCellProgress,
+  normalizeRun
+} from './runs';
 import { isStatus, Status } from './statuses';
 
 /**
@@ -21,17 +28,36 @@ export async function fetchConfig(): Promise<IConfig> {
 }
 
 /**
+ * `POST refresh`: read a backend (or both) again now, and answer the
+ * configuration as it then stands (the notices' Retry).
+ */
+export async function refreshBackends(backend?: Backend): Promise<IConfig> {
+  return normalizeConfig(
+    await requestAPI<unknown>('refresh', {
+      method: 'POST',
+      body: JSON.stringify(backend ? { backend } : {})
+    })
+  );
+}
+
+/**
  * Start a resource (hub server, Saturn workspace).
  *
  * @returns the resource as it now stands (202), or null when the answer
  * could not be read as a resource
  */
 export async function startResource(
-  resource: IResource
+  resource: IResource,
+  userOptions?: JSONObject
 ): Promise<IResource | null> {
   switch (resource.kind) {
     case 'server':
-      return startHubServer(resource.owner, resource.name);
+      return startHubServer(
+        resource.owner,
+        resource.name,
+        undefined,
+        userOptions
+      );
     case 'workspace':
       return normalizeResource(
         await requestAPI<unknown>(
@@ -97,15 +123,24 @@ export async function deleteHubServer(
  * @param user - the owner
  * @param name - the server name (`''` for the default server)
  * @param displayName - the free-form label of a new named server
+ * @param userOptions - the spawner's `user_options` for this start
  */
 export async function startHubServer(
   user: string,
   name: string,
-  displayName?: string
+  displayName?: string,
+  userOptions?: JSONObject
 ): Promise<IResource | null> {
   const init: RequestInit = { method: 'POST' };
+  const body: JSONObject = {};
   if (displayName) {
-    init.body = JSON.stringify({ displayName });
+    body.displayName = displayName;
+  }
+  if (userOptions) {
+    body.userOptions = userOptions;
+  }
+  if (Object.keys(body).length > 0) {
+    init.body = JSON.stringify(body);
   }
   return normalizeResource(
     await requestAPI<unknown>(`hub/servers/${quote(user)}/${quote(name)}`, init)
@@ -151,13 +186,26 @@ export interface IRunLogs {
   readonly run: string;
   readonly status: Status;
   /**
-   * Every line so far, oldest first.
+   * The lines from line `since` on (every line when `since` is 0), oldest
+   * first.
    */
   readonly lines: ReadonlyArray<ILogLine>;
   /**
    * Whether the run has ended (no more lines will come).
    */
   readonly complete: boolean;
+  /**
+   * The index of the first line of `lines` (absent: 0).
+   */
+  readonly since?: number;
+  /**
+   * How many lines the run has logged so far (absent: unknown).
+   */
+  readonly total?: number;
+  /**
+   * The cell papermill is on (notebook jobs), or null.
+   */
+  readonly progress?: ICellProgress | null;
 }
 
 /**
@@ -205,18 +253,31 @@ export async function fetchRuns(id: string): Promise<IRun[]> {
 }
 
 /**
- * `GET saturn/jobs/{id}/logs?run=NAME`: one run's logs so far.
+ * `GET saturn/jobs/{id}/logs?run=NAME&since=N`: one run's log lines from
+ * line `since` on (0: every line so far).
  */
-export async function fetchRunLogs(id: string, run: string): Promise<IRunLogs> {
+export async function fetchRunLogs(
+  id: string,
+  run: string,
+  since = 0
+): Promise<IRunLogs> {
+  const from = Math.max(0, Math.floor(since));
   const answer = await requestAPI<{ [key: string]: unknown } | null>(
-    `saturn/jobs/${quote(id)}/logs?run=${quote(run)}`
+    `saturn/jobs/${quote(id)}/logs?run=${quote(run)}${from > 0 ? `&since=${from}` : ''}`
   );
   const raw = answer ?? {};
   const lines = Array.isArray(raw.lines) ? raw.lines : [];
+  const count = (value: unknown): number | undefined =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0
+      ? value
+      : undefined;
   return {
     run: typeof raw.run === 'string' ? raw.run : run,
     status: isStatus(raw.status) ? raw.status : 'error',
     complete: raw.complete === true,
+    since: count(raw.since) ?? 0,
+    total: count(raw.total),
+    progress: normalizeCellProgress(raw.progress),
     lines: lines.map(line => {
       const value: { timestamp?: unknown; content?: unknown } =
         typeof line === 'object' && line !== null
@@ -272,6 +333,11 @@ export interface INotebookJobRequest {
    * A Saturn Cloud size name; the server's default when absent.
    */
   instanceType?: string;
+  /**
+   * A cron expression (UTC): create the job on this schedule instead of
+   * running it now.
+   */
+  schedule?: string;
 }
 
 /**

@@ -68,19 +68,20 @@ export async function requestAPI<T>(
   if (!response.ok) {
     const body =
       typeof data === 'object' && data !== null
-        ? (data as { message?: unknown; hint?: unknown })
+        ? (data as { message?: unknown; hint?: unknown; detail?: unknown })
         : {};
     throw new APIError(
       response,
       typeof body.message === 'string' ? body.message : undefined,
-      typeof body.hint === 'string' ? body.hint : null
+      typeof body.hint === 'string' ? body.hint : null,
+      typeof body.detail === 'string' ? body.detail : null
     );
   }
   return data as T;
 }
 
 /**
- * An error answer of the API: `{"message": ..., "hint": ...}`.
+ * An error answer of the API: `{"message", "hint"?, "detail"?}`.
  */
 export class APIError extends ServerConnection.ResponseError {
   /**
@@ -89,11 +90,14 @@ export class APIError extends ServerConnection.ResponseError {
    * @param response - the HTTP response
    * @param message - the server's `message`
    * @param hint - the server's `hint` (how to fix it), if any
+   * @param detail - the server's `detail` (for whoever configures the
+   *   panel: the URL tried, the upstream's words), if any
    */
   constructor(
     response: Response,
     message: string | undefined,
-    readonly hint: string | null
+    readonly hint: string | null,
+    readonly detail: string | null = null
   ) {
     super(response, message);
   }
@@ -104,6 +108,13 @@ export class APIError extends ServerConnection.ResponseError {
  */
 export function errorHint(error: unknown): string | null {
   return error instanceof APIError ? error.hint : null;
+}
+
+/**
+ * The server's details of an error thrown by `requestAPI`, if any.
+ */
+export function errorDetail(error: unknown): string | null {
+  return error instanceof APIError ? error.detail : null;
 }
 
 /**

@@ -3,6 +3,7 @@
  * helpers around them.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
+import type { JSONObject } from '@lumino/coreutils';
 
 import { isStatus, Status } from './statuses';
 
@@ -117,6 +118,19 @@ export interface IBackendConfig<A> {
    * How to fix it.
    */
   readonly hint: string | null;
+  /**
+   * For whoever configures the panel: the URL tried, the upstream's words.
+   * Never a headline.
+   */
+  readonly detail: string | null;
+  /**
+   * Whether the last read failed and the resources are the last known.
+   */
+  readonly stale: boolean;
+  /**
+   * When stale: ISO time of the last read that worked.
+   */
+  readonly lastGoodRead: string | null;
 }
 
 /**
@@ -129,6 +143,20 @@ export interface IHubConfig extends IBackendConfig<IHubAbilities> {
    * Scopes the token lacks for the full panel.
    */
   readonly missingScopes: ReadonlyArray<string>;
+  /**
+   * The choices of a start with options (`c.SaturnPanel.hub_spawn_options`
+   * as a form), or null when none are configured.
+   */
+  readonly spawnOptions: ISpawnOptions | null;
+}
+
+/**
+ * The hub's start options as a form: its form data is the `userOptions` of a
+ * start.
+ */
+export interface ISpawnOptions {
+  readonly source: 'profile_list' | 'schema';
+  readonly schema: JSONObject;
 }
 
 /**
@@ -221,6 +249,7 @@ export function normalizeConfig(value: unknown): IConfig {
       missingScopes: Array.isArray(hub.missingScopes)
         ? hub.missingScopes.filter((s): s is string => typeof s === 'string')
         : [],
+      spawnOptions: Private.spawnOptions(hub.spawnOptions),
       abilities: {
         listAllUsers: hubAbilities.listAllUsers === true,
         start: hubAbilities.start !== false,
@@ -247,20 +276,55 @@ export function isUsable(config: IBackendConfig<unknown> | null): boolean {
 }
 
 /**
- * The name shown for a resource: its display name, else its name, else
- * "Default" for a hub default server.
+ * The name of a resource, the one naming helper of the panel.
+ *
+ * - `full` (default), for notifications, buttons, menus and dialogs: says
+ *   whose server it is: "bob's default server", "alice's server Dev box";
+ *   a Saturn resource: its display name, else its name.
+ * - `short`, for a row's name inside its owner's group: the display name,
+ *   else the name, else "Default" for a hub default server.
  */
 export function resourceLabel(
   resource: IResource,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  form: 'full' | 'short' = 'full'
 ): string {
-  if (resource.displayName) {
-    return resource.displayName;
+  if (resource.backend === 'hub') {
+    return hubServerLabel(
+      resource.owner,
+      resource.name,
+      resource.displayName,
+      trans,
+      form
+    );
   }
-  if (resource.name) {
-    return resource.name;
+  return resource.displayName || resource.name || resource.key;
+}
+
+/**
+ * The name of a hub server, as `resourceLabel` gives it (also for a server
+ * not listed yet).
+ */
+export function hubServerLabel(
+  owner: string,
+  name: string,
+  displayName: string,
+  trans: TranslationBundle,
+  form: 'full' | 'short' = 'full'
+): string {
+  const own = displayName || name;
+  const isDefault = name === '';
+  if (form === 'short') {
+    return isDefault ? trans.__('Default') : own;
   }
-  return resource.backend === 'hub' ? trans.__('Default') : resource.key;
+  if (!owner) {
+    return isDefault
+      ? trans.__('the default server')
+      : trans.__('server %1', own);
+  }
+  return isDefault
+    ? trans.__("%1's default server", owner)
+    : trans.__("%1's server %2", owner, own);
 }
 
 /**
@@ -302,13 +366,33 @@ namespace Private {
     user: string | null;
     message: string | null;
     hint: string | null;
+    detail: string | null;
+    stale: boolean;
+    lastGoodRead: string | null;
   } {
+    const stale = raw.stale === true;
     return {
       configured: raw.configured === true,
       reachable: raw.reachable === true,
       user: str(raw.user),
       message: str(raw.message),
-      hint: str(raw.hint)
+      hint: str(raw.hint),
+      detail: str(raw.detail),
+      stale,
+      lastGoodRead: stale ? str(raw.lastGoodRead) : null
+    };
+  }
+
+  /**
+   * The start options of the hub config, or null.
+   */
+  export function spawnOptions(value: unknown): ISpawnOptions | null {
+    if (!isObject(value) || !isObject(value.schema)) {
+      return null;
+    }
+    return {
+      source: value.source === 'profile_list' ? 'profile_list' : 'schema',
+      schema: value.schema as JSONObject
     };
   }
 }

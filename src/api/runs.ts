@@ -25,6 +25,46 @@ export interface IRun {
    * Seconds, as the server last measured them, or null.
    */
   readonly duration: number | null;
+  /**
+   * The cell papermill is on (notebook jobs, from the run's log), or null.
+   */
+  readonly progress: ICellProgress | null;
+}
+
+/**
+ * Where a notebook run is: papermill's cell `cell` of `cells` (1-based).
+ */
+export interface ICellProgress {
+  readonly cell: number;
+  readonly cells: number;
+}
+
+/**
+ * Turn untrusted JSON into cell progress, or null when it is not one.
+ */
+export function normalizeCellProgress(value: unknown): ICellProgress | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return null;
+  }
+  const { cell, cells } = value as { cell?: unknown; cells?: unknown };
+  if (
+    typeof cell !== 'number' ||
+    typeof cells !== 'number' ||
+    !Number.isFinite(cell) ||
+    !Number.isFinite(cells) ||
+    cells < 1
+  ) {
+    return null;
+  }
+  const total = Math.floor(cells);
+  return { cell: Math.min(total, Math.max(0, Math.floor(cell))), cells: total };
+}
+
+/**
+ * The share of a notebook run done, 0-100.
+ */
+export function cellPercent(progress: ICellProgress): number {
+  return Math.min(100, Math.max(0, (100 * progress.cell) / progress.cells));
 }
 
 /**
@@ -47,7 +87,8 @@ export function normalizeRun(value: unknown): IRun | null {
     duration:
       typeof raw.duration === 'number' && Number.isFinite(raw.duration)
         ? Math.max(0, raw.duration)
-        : null
+        : null,
+    progress: normalizeCellProgress(raw.progress)
   };
 }
 

@@ -68,6 +68,8 @@ export class ActionNotifier implements IDisposable {
     if (previous?.toast) {
       Notification.dismiss(previous.toast);
     }
+    // A new action on the resource: its own toast replaces the last outcome's.
+    this._dismissOutcome(key);
     let toast: string | null = null;
     if (action !== 'start' || this.settings.notifyOnStartComplete) {
       const message = Private.pendingMessage(action, label, this._trans);
@@ -133,12 +135,14 @@ export class ActionNotifier implements IDisposable {
     this._isDisposed = true;
     this._model.resourceChanged.disconnect(this._onResourceChanged, this);
     this._tracked.clear();
+    this._outcomes.clear();
   }
 
   /**
    * Follow a tracked resource's change.
    */
   private _onResourceChanged(_: ResourceModel, change: IResourceChange): void {
+    this._followOutcome(change.key, change.newValue);
     if (this._tracked.has(change.key)) {
       this._evaluate(change.key, change.newValue, change.newValue === null);
     }
@@ -274,30 +278,77 @@ export class ActionNotifier implements IDisposable {
     const message = opened
       ? trans.__('%1 is ready and was opened in a new tab.', tracked.label)
       : trans.__('%1 is ready.', tracked.label);
-    this._finish(key, 'success', message, actions);
+    const toast = this._finish(key, 'success', message, actions);
+    if (toast !== null) {
+      // The "ready" toast follows the server from now on.
+      this._outcomes.set(key, { toast, label: tracked.label });
+    }
+  }
+
+  /**
+   * A "ready" toast whose server is no longer running says so (without its
+   * "Open" action, which would open a stopped server), then closes.
+   */
+  private _followOutcome(key: string, resource: IResource | null): void {
+    const outcome = this._outcomes.get(key);
+    if (!outcome || (resource && resource.status === 'running')) {
+      return;
+    }
+    this._outcomes.delete(key);
+    const label = resource
+      ? resourceLabel(resource, this._trans)
+      : outcome.label;
+    const message = resource
+      ? resource.status === 'pending'
+        ? this._trans.__('%1 is starting again.', label)
+        : this._trans.__('%1 is no longer running.', label)
+      : this._trans.__('%1 is no longer listed.', label);
+    const updated = Notification.update({
+      id: outcome.toast,
+      type: 'info',
+      message,
+      autoClose: 5000,
+      actions: [],
+      progress: undefined
+    });
+    if (!updated) {
+      Notification.dismiss(outcome.toast);
+    }
+  }
+
+  /**
+   * Close the outcome toast of a resource's last action, if still shown.
+   */
+  private _dismissOutcome(key: string): void {
+    const outcome = this._outcomes.get(key);
+    if (outcome) {
+      this._outcomes.delete(key);
+      Notification.dismiss(outcome.toast);
+    }
   }
 
   /**
    * Stop following a key, turning its toast into a final one.
    *
    * @param type - the final type, or null to just dismiss the toast
+   * @returns the id of the final toast, null when none is shown
    */
   private _finish(
     key: string,
     type: 'success' | 'error' | null,
     message: string,
     actions: Notification.IAction[] = []
-  ): void {
+  ): string | null {
     const tracked = this._tracked.get(key);
     if (!tracked) {
-      return;
+      return null;
     }
     this._tracked.delete(key);
     if (type === null) {
       if (tracked.toast) {
         Notification.dismiss(tracked.toast);
       }
-      return;
+      return null;
     }
     const autoClose = type === 'success' && actions.length === 0 ? 5000 : false;
     if (tracked.toast) {
@@ -311,10 +362,10 @@ export class ActionNotifier implements IDisposable {
           type === 'success' && tracked.action === 'start' ? 1 : undefined
       });
       if (updated) {
-        return;
+        return tracked.toast;
       }
     }
-    Notification.emit(message, type, { autoClose, actions });
+    return Notification.emit(message, type, { autoClose, actions });
   }
 
   private _model: ResourceModel;
@@ -322,6 +373,7 @@ export class ActionNotifier implements IDisposable {
   private _onOpen: (key: string) => void;
   private _openInNewTab: (url: string) => boolean;
   private _tracked = new Map<string, Private.ITracked>();
+  private _outcomes = new Map<string, { toast: string; label: string }>();
   private _isDisposed = false;
 }
 

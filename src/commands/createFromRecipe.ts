@@ -14,7 +14,13 @@ import { createFromRecipe, errorDetails, IResource } from '../api';
 import { IRecipeResult, RecipeBody, showFormDialog } from '../dialogs';
 import type { ResourceModel } from '../model';
 import { CommandIDs } from '../tokens';
-import { iconOutsidePalette, saturnUsable, warnSaturnUnavailable } from './kit';
+import {
+  explainInPalette,
+  iconOutsidePalette,
+  saturnBlockedReason,
+  saturnUsable,
+  warnSaturnUnavailable
+} from './kit';
 
 /**
  * What the command needs.
@@ -41,7 +47,10 @@ export function addCreateFromRecipeCommand(
       args.fromFileBrowser
         ? trans.__('New Saturn Cloud Resource from This Recipe…')
         : trans.__('New Workspace from Recipe…'),
-    caption: trans.__('New workspace from recipe'),
+    // When blocked, the caption (tooltip, aria description) says why.
+    caption: () =>
+      saturnBlockedReason(model, trans) ??
+      trans.__('New workspace from recipe'),
     icon: iconOutsidePalette(addIcon),
     describedBy: {
       args: {
@@ -54,11 +63,13 @@ export function addCreateFromRecipeCommand(
         }
       }
     },
-    isEnabled: () => saturnUsable(model),
+    isEnabled: args =>
+      saturnUsable(model) ||
+      explainInPalette(args, saturnBlockedReason(model, trans)),
     execute: async args => {
       const saturn = model.config?.saturn ?? null;
       if (!saturn || !saturnUsable(model)) {
-        warnSaturnUnavailable(trans);
+        warnSaturnUnavailable(trans, model);
         return;
       }
       let path = typeof args.path === 'string' ? args.path : undefined;

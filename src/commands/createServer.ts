@@ -9,12 +9,26 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { addIcon } from '@jupyterlab/ui-components';
 import type { IDisposable } from '@lumino/disposable';
 
-import { errorDetails, hubServerKey, isUsable, startHubServer } from '../api';
+import {
+  abilityReason,
+  backendBlockedReason,
+  backendHeadline,
+  errorDetails,
+  hubServerKey,
+  hubServerLabel,
+  isUsable,
+  startHubServer
+} from '../api';
 import { INewServer, NewServerBody, showFormDialog } from '../dialogs';
 import type { ResourceModel } from '../model';
 import { CommandIDs } from '../tokens';
 import type { ActionNotifier } from './actionNotifier';
-import { iconOutsidePalette, sendAndApply, warn } from './kit';
+import {
+  explainInPalette,
+  iconOutsidePalette,
+  sendAndApply,
+  warn
+} from './kit';
 
 /**
  * What the command needs.
@@ -51,7 +65,11 @@ export function addCreateServerCommand(
           ),
         false
       );
-      notifier.track(key, 'start', value.displayName || value.name);
+      notifier.track(
+        key,
+        'start',
+        hubServerLabel(value.user, value.name, value.displayName, trans)
+      );
       notifier.accepted(key);
       return null;
     } catch (error) {
@@ -59,9 +77,26 @@ export function addCreateServerCommand(
     }
   };
 
+  /**
+   * Why a server cannot be created now, or null when it can.
+   */
+  const hubCreateBlocked = (): string | null => {
+    const hub = model.config?.hub ?? null;
+    if (!hub) {
+      return trans.__('The state of JupyterHub is not known yet.');
+    }
+    return (
+      backendBlockedReason(model.config, 'hub', trans) ??
+      (isUsable(hub)
+        ? abilityReason(model.config, 'hub', 'start', trans)
+        : backendHeadline(hub, 'hub', trans))
+    );
+  };
+
   return app.commands.addCommand(CommandIDs.createServer, {
     label: trans.__('New Named Server…'),
-    caption: trans.__('New named server'),
+    // When blocked, the caption (tooltip, aria description) says why.
+    caption: () => hubCreateBlocked() ?? trans.__('New named server'),
     icon: iconOutsidePalette(addIcon),
     describedBy: {
       args: {
@@ -79,17 +114,19 @@ export function addCreateServerCommand(
         }
       }
     },
-    isEnabled: () => {
-      const hub = model.config?.hub ?? null;
-      return isUsable(hub) && !!hub && hub.abilities.start;
+    isEnabled: args => {
+      const blocked = hubCreateBlocked();
+      return blocked === null || explainInPalette(args, blocked);
     },
     execute: async args => {
       const hub = model.config?.hub ?? null;
-      if (!hub || !isUsable(hub) || !hub.abilities.start) {
+      const blocked = hubCreateBlocked();
+      if (!hub || blocked !== null) {
         warn(
-          trans.__(
-            'JupyterHub servers cannot be created now: see the JupyterHub section of the Saturn Panel.'
-          )
+          blocked ??
+            trans.__(
+              'JupyterHub servers cannot be created now: see the JupyterHub section of the Saturn Panel.'
+            )
         );
         return;
       }

@@ -12,7 +12,18 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import type { ISignal } from '@lumino/signaling';
 
-import { errorHint, errorMessage, IResource, isUsable } from '../api';
+import {
+  abilityReason,
+  Backend,
+  backendBlockedReason,
+  errorHint,
+  errorMessage,
+  IResource,
+  isUsable,
+  refreshBackends,
+  ResourceAction,
+  resourceLabel
+} from '../api';
 import type { ResourceModel } from '../model';
 
 /**
@@ -163,21 +174,179 @@ export function warn(message: string): void {
 }
 
 /**
- * Whether Saturn Cloud can be used now.
+ * Whether Saturn Cloud can be used now: configured, answering, and its last
+ * read worked (not a last known state).
  */
 export function saturnUsable(model: ResourceModel): boolean {
-  return isUsable(model.config?.saturn ?? null);
+  const saturn = model.config?.saturn ?? null;
+  return isUsable(saturn) && !saturn?.stale;
 }
 
 /**
- * Warn that Saturn Cloud cannot be used now.
+ * Why Saturn Cloud cannot be used now (for a caption, a launcher card, a
+ * warning), or null when it can.
  */
-export function warnSaturnUnavailable(trans: TranslationBundle): void {
-  warn(
-    trans.__(
-      'Saturn Cloud is not available: see the Saturn Cloud section of the Saturn Panel.'
-    )
+export function saturnBlockedReason(
+  model: ResourceModel,
+  trans: TranslationBundle
+): string | null {
+  if (saturnUsable(model)) {
+    return null;
+  }
+  return (
+    backendBlockedReason(model.config, 'saturn', trans) ??
+    trans.__('The state of Saturn Cloud is not known yet.')
   );
+}
+
+/**
+ * Warn that Saturn Cloud cannot be used now, saying why when the model is
+ * given.
+ */
+export function warnSaturnUnavailable(
+  trans: TranslationBundle,
+  model?: ResourceModel
+): void {
+  const reason = model ? saturnBlockedReason(model, trans) : null;
+  warn(
+    reason ??
+      trans.__(
+        'Saturn Cloud is not available: see the Saturn Cloud section of the Saturn Panel.'
+      )
+  );
+}
+
+/**
+ * Why an action cannot be taken on a resource now, or null when it can:
+ * the resource is unknown, its backend is not configured or does not answer
+ * (its state is the last known), the token lacks a scope, a request on it
+ * is in flight, or its status does not allow the action.
+ *
+ * @param now - the current time (epoch ms), for "as of ..."
+ */
+export function actionBlockedReason(
+  model: ResourceModel,
+  key: string,
+  action: ResourceAction,
+  trans: TranslationBundle,
+  now: number = Date.now()
+): string | null {
+  const resource = model.get(key);
+  if (!resource) {
+    return trans.__('No server, workspace or job "%1".', key);
+  }
+  if (model.canDo(key, action)) {
+    return null;
+  }
+  const label = resourceLabel(resource, trans);
+  const backend =
+    backendBlockedReason(model.config, resource.backend, trans, now) ??
+    (resource.backend === 'saturn' && !saturnUsable(model)
+      ? saturnBlockedReason(model, trans)
+      : null);
+  if (backend) {
+    return backend;
+  }
+  if (resource.actions.includes(action)) {
+    const ability = abilityReason(
+      model.config,
+      resource.backend,
+      action,
+      trans
+    );
+    if (ability) {
+      return ability;
+    }
+  }
+  if (model.isBusy(key)) {
+    return trans.__('%1 is busy with another request.', label);
+  }
+  switch (action) {
+    case 'start':
+      return trans.__(
+        '%1 cannot be started now (status: %2).',
+        label,
+        resource.status
+      );
+    case 'stop':
+      return trans.__(
+        '%1 cannot be stopped now (status: %2).',
+        label,
+        resource.status
+      );
+    case 'open':
+      return trans.__('%1 is not running.', label);
+    case 'delete':
+      return trans.__(
+        '%1 cannot be deleted now: only a stopped named server can.',
+        label
+      );
+    case 'run':
+      return resource.kind === 'job'
+        ? trans.__('%1 cannot be run now (status: %2).', label, resource.status)
+        : trans.__('%1 is not a job.', label);
+  }
+}
+
+/**
+ * Why a job cannot be run now (Saturn Cloud unusable, or the job's own
+ * state), or null when it can or the job is not known: for the run command's
+ * caption, so launcher cards and the palette say why.
+ */
+export function runBlockedReason(
+  model: ResourceModel,
+  key: string | null,
+  trans: TranslationBundle
+): string | null {
+  const saturn = saturnBlockedReason(model, trans);
+  if (saturn) {
+    return saturn;
+  }
+  return key !== null && model.get(key)
+    ? actionBlockedReason(model, key, 'run', trans)
+    : null;
+}
+
+/**
+ * Whether a blocked command stays enabled because it is shown in the command
+ * palette: JupyterLab hides disabled palette entries, which would be a silent
+ * disable; enabled, the entry shows its caption (the reason) and running it
+ * says why nothing happens.
+ *
+ * @param reason - why the command is blocked now, or null
+ */
+export function explainInPalette(
+  args: ReadonlyPartialJSONObject,
+  reason: string | null
+): boolean {
+  return args.isPalette === true && reason !== null;
+}
+
+/**
+ * Read a backend again now (a notice's Retry): the backend is marked
+ * refreshing meanwhile, and the configuration it answers is applied (the
+ * resources follow on the event stream).
+ *
+ * @returns whether the request succeeded
+ */
+export async function retryBackend(
+  model: ResourceModel,
+  backend: Backend,
+  trans: TranslationBundle
+): Promise<boolean> {
+  if (model.isRefreshing(backend)) {
+    return false;
+  }
+  model.setRefreshing(backend, true);
+  try {
+    model.applyBackends(await refreshBackends(backend));
+    return true;
+  } catch (error) {
+    reportError(trans.__('Could not retry'), error, trans);
+    return false;
+  } finally {
+    model.setRefreshing(backend, false);
+  }
 }
 
 /**

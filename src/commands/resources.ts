@@ -15,6 +15,7 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { DisposableSet, IDisposable } from '@lumino/disposable';
 
 import {
+  backendBlockedReason,
   deleteHubServer,
   errorHint,
   errorMessage,
@@ -30,6 +31,7 @@ import type { ResourceModel } from '../model';
 import { CommandIDs } from '../tokens';
 import type { ActionNotifier, TrackedAction } from './actionNotifier';
 import {
+  actionBlockedReason,
   argKey,
   iconOutsidePalette,
   openInNewTab,
@@ -129,7 +131,10 @@ export function addResourceCommands(
       return null;
     }
     if (!model.canDo(key, action)) {
-      warn(Private.cannotMessage(resource, action, model.isBusy(key), trans));
+      warn(
+        actionBlockedReason(model, key, action, trans) ??
+          trans.__('%1 cannot be done now.', resourceLabel(resource, trans))
+      );
       return null;
     }
     return resource;
@@ -188,7 +193,26 @@ export function addResourceCommands(
             ? texts.withKey(resourceLabel(resource, trans))
             : texts.generic;
         },
-        caption: texts.caption,
+        // When blocked, the caption (tooltip, aria description) says why.
+        caption: args => {
+          const key = argKey(app, model, args);
+          if (key !== null) {
+            const resource = model.get(key);
+            if (resource && !Private.isJobOnly(resource, action)) {
+              return (
+                actionBlockedReason(model, key, action, trans) ?? texts.caption
+              );
+            }
+            return texts.caption;
+          }
+          if (offered(action).length > 0) {
+            return texts.caption;
+          }
+          const reasons = Private.backendReasons(model, trans);
+          return reasons.length > 0
+            ? `${texts.pick.empty} ${reasons.join(' ')}`
+            : texts.caption;
+        },
         icon: iconOutsidePalette(icon),
         describedBy: keyArgs,
         // Enabled when the resource allows the action now; without a key,
@@ -360,40 +384,14 @@ namespace Private {
   }
 
   /**
-   * Why an action cannot be taken on a resource now.
+   * Why each backend that cannot be used now cannot, as sentences.
    */
-  export function cannotMessage(
-    resource: IResource,
-    action: ResourceAction,
-    busy: boolean,
+  export function backendReasons(
+    model: ResourceModel,
     trans: TranslationBundle
-  ): string {
-    const label = resourceLabel(resource, trans);
-    if (busy) {
-      return trans.__('%1 is busy with another request.', label);
-    }
-    switch (action) {
-      case 'start':
-        return trans.__(
-          '%1 cannot be started now (status: %2).',
-          label,
-          resource.status
-        );
-      case 'stop':
-        return trans.__(
-          '%1 cannot be stopped now (status: %2).',
-          label,
-          resource.status
-        );
-      case 'open':
-        return trans.__('%1 is not running.', label);
-      case 'delete':
-        return trans.__(
-          '%1 cannot be deleted now: only a stopped named server can.',
-          label
-        );
-      case 'run':
-        return trans.__('%1 cannot be run now.', label);
-    }
+  ): string[] {
+    return (['hub', 'saturn'] as const)
+      .map(backend => backendBlockedReason(model.config, backend, trans))
+      .filter((reason): reason is string => reason !== null);
   }
 }

@@ -1,54 +1,125 @@
 /**
- * What a section says when its backend is not configured, not reachable, or
- * its token lacks scopes: the server's `message`/`hint`/`missingScopes`, or
- * a default explanation of the `c.SaturnPanel.*` traits to set.
+ * What a section says about its backend: not configured, not answering or
+ * answering with an error (its rows are then the last known state, with the
+ * time of the last good read and a Retry), or a token that lacks scopes.
+ * Every section of a backend shows the same notice: one sentence (the
+ * server's `message`, never an internal address), then the hint, then the
+ * details for whoever configures the panel behind a "Details" disclosure.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
+import { Button } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import type { Backend, IConfig } from '../api';
+import {
+  Backend,
+  backendCondition,
+  backendDetail,
+  backendHeadline,
+  backendName,
+  IConfig,
+  lastGoodReadText
+} from '../api';
+import { retryBackend } from '../commands/kit';
+import type { IPanelContext } from './context';
 
 /**
  * Properties of `BackendNotice`.
  */
 export interface IBackendNoticeProps {
   readonly backend: Backend;
-  readonly config: IConfig;
-  readonly trans: TranslationBundle;
+  readonly context: IPanelContext;
+  /**
+   * The current time (epoch ms), for "as of 2 minutes ago".
+   */
+  readonly now: number;
+  /**
+   * Announce an error to assistive technologies (role `alert`): true in the
+   * backend's first section only, so the same notice is not read twice.
+   */
+  readonly announce?: boolean;
 }
 
 /**
  * A notice for a backend, or null when there is nothing to say.
  */
 export function BackendNotice(props: IBackendNoticeProps): JSX.Element | null {
-  const { backend, config, trans } = props;
+  const { backend, context, now, announce = true } = props;
+  const { model, trans } = context;
+  const config = model.config;
+  if (!config) {
+    return null;
+  }
   const state = config[backend];
-  const name = Private.backendName(backend, trans);
+  const condition = backendCondition(config, backend);
+  const detail = backendDetail(state);
+  const details = detail ? <Details detail={detail} trans={trans} /> : null;
 
-  if (!state.configured) {
+  if (condition === 'unconfigured') {
     return (
-      <div className="jp-SaturnPanel-notice jp-mod-info" role="status">
+      <div
+        className="jp-SaturnPanel-notice jp-mod-info"
+        role="status"
+        data-backend={backend}
+        data-condition={condition}
+      >
         <p className="jp-SaturnPanel-noticeTitle">
-          {state.message ?? trans.__('%1 is not configured.', name)}
+          {backendHeadline(state, backend, trans)}
         </p>
         <p className="jp-SaturnPanel-noticeHint">
           {state.hint ?? Private.configureHint(backend, trans)}
         </p>
+        {details}
       </div>
     );
   }
-  if (!state.reachable) {
+  if (condition === 'stale' || condition === 'unreachable') {
+    const refreshing = model.isRefreshing(backend);
+    const asOf = lastGoodReadText(state, now, trans);
+    const hasRows = model.resources.some(r => r.backend === backend);
     return (
-      <div className="jp-SaturnPanel-notice jp-mod-error" role="alert">
+      <div
+        className="jp-SaturnPanel-notice jp-mod-error"
+        role={announce ? 'alert' : 'status'}
+        data-backend={backend}
+        data-condition={condition}
+      >
         <p className="jp-SaturnPanel-noticeTitle">
-          {trans.__('%1 cannot be used right now.', name)}
+          {backendHeadline(state, backend, trans)}
         </p>
-        {state.message && (
-          <p className="jp-SaturnPanel-noticeMessage">{state.message}</p>
+        {hasRows && (
+          <p className="jp-SaturnPanel-noticeStale">
+            {asOf
+              ? trans.__(
+                  'Shown below: the last known state, %1. Actions that need %2 are paused.',
+                  asOf,
+                  backendName(backend, trans)
+                )
+              : trans.__(
+                  'Shown below: the last known state. Actions that need %1 are paused.',
+                  backendName(backend, trans)
+                )}
+          </p>
         )}
         <p className="jp-SaturnPanel-noticeHint">
           {state.hint ?? Private.unreachableHint(backend, trans)}
         </p>
+        {details}
+        <div className="jp-SaturnPanel-noticeActions">
+          <Button
+            small
+            className="jp-SaturnPanel-noticeRetry"
+            disabled={refreshing}
+            aria-busy={refreshing}
+            aria-label={trans.__(
+              'Retry reading %1',
+              backendName(backend, trans)
+            )}
+            title={trans.__('Read %1 again now', backendName(backend, trans))}
+            onClick={() => void retryBackend(model, backend, trans)}
+          >
+            {refreshing ? trans.__('Retrying…') : trans.__('Retry')}
+          </Button>
+        </div>
       </div>
     );
   }
@@ -59,9 +130,16 @@ export function BackendNotice(props: IBackendNoticeProps): JSX.Element | null {
     return null;
   }
   return (
-    <div className="jp-SaturnPanel-notice jp-mod-warning" role="status">
+    <div
+      className="jp-SaturnPanel-notice jp-mod-warning"
+      role="status"
+      data-backend={backend}
+      data-condition="limited"
+    >
       {state.message && (
-        <p className="jp-SaturnPanel-noticeMessage">{state.message}</p>
+        <p className="jp-SaturnPanel-noticeMessage">
+          {backendHeadline(state, backend, trans)}
+        </p>
       )}
       {cannot.length > 0 && (
         <p className="jp-SaturnPanel-noticeTitle">
@@ -84,7 +162,24 @@ export function BackendNotice(props: IBackendNoticeProps): JSX.Element | null {
           {state.hint ?? Private.scopesHint(config, trans)}
         </p>
       )}
+      {details}
     </div>
+  );
+}
+
+/**
+ * The details of a notice, for whoever configures the panel, behind a
+ * disclosure.
+ */
+function Details(props: {
+  readonly detail: string;
+  readonly trans: TranslationBundle;
+}): JSX.Element {
+  return (
+    <details className="jp-SaturnPanel-noticeDetails">
+      <summary>{props.trans.__('Details')}</summary>
+      <pre className="jp-SaturnPanel-noticeDetail">{props.detail}</pre>
+    </details>
   );
 }
 
@@ -92,18 +187,6 @@ export function BackendNotice(props: IBackendNoticeProps): JSX.Element | null {
  * A module-private namespace.
  */
 namespace Private {
-  /**
-   * The product name of a backend.
-   */
-  export function backendName(
-    backend: Backend,
-    trans: TranslationBundle
-  ): string {
-    return backend === 'hub'
-      ? trans.__('JupyterHub')
-      : trans.__('Saturn Cloud');
-  }
-
   /**
    * How to configure a backend.
    */

@@ -1,12 +1,22 @@
 /**
- * One Saturn job in the Jobs section: name, its latest run's status, a "Run
- * now" button, and its recent runs with live status, start time and
- * duration, each with "Stop" and "Show logs" buttons.
+ * One Saturn job in the Jobs section: name (a notebook job: its notebook's
+ * name), its latest run's status, a "Run now" button, its schedule with
+ * Pause/Resume/Edit, and its recent runs with live status (a notebook run:
+ * its cell), start time and duration, each with "Stop", "Show logs" and, for
+ * a finished notebook run, "Open output".
  */
-import { runIcon, stopIcon, textEditorIcon } from '@jupyterlab/ui-components';
+import {
+  editIcon,
+  notebookIcon,
+  pauseIcon,
+  runIcon,
+  stopIcon,
+  textEditorIcon
+} from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import {
+  cellPercent,
   IResource,
   IRun,
   isActive,
@@ -14,6 +24,16 @@ import {
   resourceLabel,
   runDuration
 } from '../api';
+import { describeCron } from '../jobs/cron';
+import {
+  cellProgressText,
+  formatRunTime,
+  jobNotebook,
+  jobSchedule,
+  jobTooltip,
+  runName
+} from '../jobs/names';
+import { isFinishedRun } from '../jobs/outputCommand';
 import {
   formatAbsoluteTime,
   formatDuration,
@@ -23,6 +43,8 @@ import {
 import { CommandIDs } from '../tokens';
 import { CommandButton } from './CommandButton';
 import type { IPanelContext } from './context';
+import { LastKnownMark } from './LastKnown';
+import { ProgressBar } from './ProgressBar';
 import { ownerAndSize } from './RowMeta';
 import { StatusBadge } from './StatusBadge';
 import { useNow } from './useNow';
@@ -41,6 +63,10 @@ export interface IJobRowProps {
    * The current time, for relative times.
    */
   readonly now: number;
+  /**
+   * The job is Saturn Cloud's last known state (stale or not answering).
+   */
+  readonly lastKnown?: boolean;
 }
 
 /**
@@ -49,7 +75,7 @@ export interface IJobRowProps {
  * `.jp-SaturnPanel-run` with `data-run` and `data-status`.
  */
 export function JobRow(props: IJobRowProps): JSX.Element {
-  const { job, context, showOwner, now } = props;
+  const { job, context, showOwner, now, lastKnown = false } = props;
   const { trans, commands, model } = context;
   const label = resourceLabel(job, trans);
   const args = { key: job.key };
@@ -62,20 +88,21 @@ export function JobRow(props: IJobRowProps): JSX.Element {
     <li
       className={`jp-SaturnPanel-row jp-SaturnPanel-job jp-mod-${job.status}${
         model.isBusy(job.key) ? ' jp-mod-busy' : ''
-      }`}
+      }${lastKnown ? ' jp-mod-stale' : ''}`}
       data-key={job.key}
       data-status={job.status}
+      data-stale={lastKnown ? 'true' : undefined}
       data-backend={job.backend}
       data-kind={job.kind}
     >
       <div className="jp-SaturnPanel-rowHeader">
-        <span
-          className="jp-SaturnPanel-name"
-          title={trans.__('Saturn job %1', job.name)}
-        >
+        <span className="jp-SaturnPanel-name" title={jobTooltip(job, trans)}>
           {label}
         </span>
         {runs.length > 0 && <StatusBadge status={job.status} trans={trans} />}
+        {lastKnown && (
+          <LastKnownMark backend="saturn" context={context} now={now} />
+        )}
         <span className="jp-SaturnPanel-actions">
           {job.actions.includes('run') && (
             <CommandButton
@@ -89,6 +116,7 @@ export function JobRow(props: IJobRowProps): JSX.Element {
         </span>
       </div>
       {meta.length > 0 && <div className="jp-SaturnPanel-meta">{meta}</div>}
+      <ScheduleLine job={job} context={context} />
       {typeof command === 'string' && command && (
         <code className="jp-SaturnPanel-command" title={command}>
           {command}
@@ -135,12 +163,16 @@ function RunItem(props: IRunItemProps): JSX.Element {
   const args = { key: job.key, run: run.name };
   const started = parseTime(run.started);
   const active = isActive(run.status);
+  const notebook = jobNotebook(job) !== null;
+  const progress = active && notebook ? run.progress : null;
+  const name = runName(run, trans, true, now);
   return (
     <li
       className={`jp-SaturnPanel-run jp-mod-${run.status}`}
       data-run={run.name}
       data-status={run.status}
-      title={trans.__('Run %1', run.name)}
+      aria-label={name}
+      title={trans.__('Pod: %1', run.name)}
     >
       <StatusBadge status={run.status} trans={trans} />
       {started ? (
@@ -171,6 +203,17 @@ function RunItem(props: IRunItemProps): JSX.Element {
             className="jp-mod-stop"
           />
         )}
+        {notebook &&
+          isFinishedRun(run) &&
+          (run.status === 'completed' || run.status === 'error') && (
+            <CommandButton
+              commands={commands}
+              id={CommandIDs.openOutput}
+              args={args}
+              icon={notebookIcon}
+              className="jp-mod-output"
+            />
+          )}
         <CommandButton
           commands={commands}
           id={CommandIDs.openLogs}
@@ -179,7 +222,103 @@ function RunItem(props: IRunItemProps): JSX.Element {
           className="jp-mod-logs"
         />
       </span>
+      {progress && (
+        <div
+          className="jp-SaturnPanel-cellProgress"
+          data-cell={progress.cell}
+          data-cells={progress.cells}
+        >
+          <ProgressBar
+            progress={cellPercent(progress)}
+            estimated={false}
+            message={cellProgressText(progress, trans)}
+            label={trans.__(
+              'Progress of %1: %2',
+              runName(run, trans, false, now),
+              cellProgressText(progress, trans)
+            )}
+            trans={trans}
+          />
+        </div>
+      )}
     </li>
+  );
+}
+
+/**
+ * A job's schedule and next run, with Pause / Resume and Edit schedule;
+ * nothing for a job without a schedule.
+ */
+function ScheduleLine(props: {
+  readonly job: IResource;
+  readonly context: IPanelContext;
+}): JSX.Element | null {
+  const { job, context } = props;
+  const { trans, commands } = context;
+  const schedule = jobSchedule(job);
+  if (schedule.schedule === null) {
+    return null;
+  }
+  const text = describeCron(schedule.schedule, trans, schedule.timezone);
+  const args = { key: job.key };
+  const next = schedule.scheduled ? parseTime(schedule.nextRun) : null;
+  return (
+    <div
+      className={`jp-SaturnPanel-schedule${
+        schedule.scheduled ? '' : ' jp-mod-paused'
+      }`}
+      data-scheduled={String(schedule.scheduled)}
+      data-schedule={schedule.schedule}
+    >
+      <span
+        className="jp-SaturnPanel-scheduleText"
+        title={trans.__(
+          'Schedule: %1 (cron %2, %3)',
+          text,
+          schedule.schedule,
+          schedule.timezone
+        )}
+      >
+        {schedule.scheduled
+          ? trans.__('Scheduled: %1', text)
+          : trans.__('Schedule paused (%1)', text)}
+      </span>
+      {next && (
+        <time
+          className="jp-SaturnPanel-nextRun"
+          dateTime={next.toISOString()}
+          title={formatAbsoluteTime(next)}
+        >
+          {trans.__('next run %1', formatRunTime(next, Date.now()))}
+        </time>
+      )}
+      <span className="jp-SaturnPanel-actions">
+        {schedule.scheduled ? (
+          <CommandButton
+            commands={commands}
+            id={CommandIDs.pauseSchedule}
+            args={args}
+            icon={pauseIcon}
+            className="jp-mod-pause"
+          />
+        ) : (
+          <CommandButton
+            commands={commands}
+            id={CommandIDs.resumeSchedule}
+            args={args}
+            icon={runIcon}
+            className="jp-mod-resume"
+          />
+        )}
+        <CommandButton
+          commands={commands}
+          id={CommandIDs.editSchedule}
+          args={args}
+          icon={editIcon}
+          className="jp-mod-editSchedule"
+        />
+      </span>
+    </div>
   );
 }
 

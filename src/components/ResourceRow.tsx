@@ -20,6 +20,7 @@ import { formatAbsoluteTime, formatRelativeTime, parseTime } from '../time';
 import { CommandIDs } from '../tokens';
 import { CommandButton } from './CommandButton';
 import type { IPanelContext } from './context';
+import { LastKnownMark } from './LastKnown';
 import { ProgressBar } from './ProgressBar';
 import { ownerAndSize } from './RowMeta';
 import { StatusBadge } from './StatusBadge';
@@ -38,6 +39,10 @@ export interface IResourceRowProps {
    * The current time, for relative times.
    */
   readonly now: number;
+  /**
+   * The row is its backend's last known state (stale or not answering).
+   */
+  readonly lastKnown?: boolean;
 }
 
 /**
@@ -46,9 +51,10 @@ export interface IResourceRowProps {
  * resource through `data-key`.
  */
 export function ResourceRow(props: IResourceRowProps): JSX.Element {
-  const { resource, context, showOwner, now } = props;
+  const { resource, context, showOwner, now, lastKnown = false } = props;
   const { trans, commands, model } = context;
-  const label = resourceLabel(resource, trans);
+  // In the row, inside its owner's group: the short name.
+  const label = resourceLabel(resource, trans, 'short');
   const args = { key: resource.key };
 
   const button = (
@@ -83,7 +89,9 @@ export function ResourceRow(props: IResourceRowProps): JSX.Element {
       void commands.execute(CommandIDs.open, args);
     }
   };
-  const canOpen = model.canDo(resource.key, 'open') && resource.url;
+  // A last known state offers no live link.
+  const canOpen =
+    !lastKnown && model.canDo(resource.key, 'open') && resource.url;
 
   const meta = ownerAndSize(resource, trans, showOwner);
   const ide = resource.details.ide;
@@ -94,19 +102,20 @@ export function ResourceRow(props: IResourceRowProps): JSX.Element {
       </span>
     );
   }
-  const userOptions = resource.details.userOptions;
-  const profile =
-    typeof userOptions === 'object' && userOptions !== null
-      ? (userOptions as { [key: string]: unknown }).profile
-      : undefined;
-  if (typeof profile === 'string' && profile) {
+  // What a hub server was started with: its profile's name, while active.
+  const startedWith = resource.details.startedWith;
+  if (
+    typeof startedWith === 'string' &&
+    startedWith &&
+    resource.status !== 'stopped'
+  ) {
     meta.push(
       <span
         key="profile"
         className="jp-SaturnPanel-profile"
-        title={trans.__('Profile')}
+        title={trans.__('Started with')}
       >
-        {profile}
+        {startedWith}
       </span>
     );
   }
@@ -145,9 +154,10 @@ export function ResourceRow(props: IResourceRowProps): JSX.Element {
     <li
       className={`jp-SaturnPanel-row jp-mod-${resource.status}${
         model.isBusy(resource.key) ? ' jp-mod-busy' : ''
-      }`}
+      }${lastKnown ? ' jp-mod-stale' : ''}`}
       data-key={resource.key}
       data-status={resource.status}
+      data-stale={lastKnown ? 'true' : undefined}
       data-backend={resource.backend}
       data-kind={resource.kind}
     >
@@ -178,6 +188,13 @@ export function ResourceRow(props: IResourceRowProps): JSX.Element {
           </span>
         )}
         <StatusBadge status={resource.status} trans={trans} />
+        {lastKnown && (
+          <LastKnownMark
+            backend={resource.backend}
+            context={context}
+            now={now}
+          />
+        )}
         <span className="jp-SaturnPanel-actions">
           {button('start', CommandIDs.start, runIcon, 'jp-mod-start')}
           {button('stop', CommandIDs.stop, stopIcon, 'jp-mod-stop')}

@@ -4,7 +4,7 @@
 import { UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { Backend, isUsable, IResource } from '../api';
+import { Backend, backendCondition, isLastKnown, IResource } from '../api';
 import { BackendNotice } from './BackendNotice';
 import type { IPanelContext } from './context';
 import { JobRow } from './JobRow';
@@ -59,23 +59,17 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
     );
   }
   const backend: Backend = section === 'hub' ? 'hub' : 'saturn';
+  // The same notice in every section of a backend (the Jobs section too).
   const notice = (
-    <BackendNotice backend={backend} config={config} trans={trans} />
+    <BackendNotice
+      backend={backend}
+      context={context}
+      now={now}
+      announce={section !== 'jobs'}
+    />
   );
-  if (!isUsable(config[backend])) {
+  if (backendCondition(config, backend) === 'unconfigured') {
     return <div className="jp-SaturnPanel-sectionContent">{notice}</div>;
-  }
-  if (section === 'jobs') {
-    // The Saturn section already shows the backend's warnings.
-    return model.hasSnapshot ? (
-      <JobsContent context={context} now={now} />
-    ) : (
-      <div className="jp-SaturnPanel-sectionContent">
-        <div className="jp-SaturnPanel-empty" role="status">
-          {trans.__('Loading…')}
-        </div>
-      </div>
-    );
   }
   if (!model.hasSnapshot) {
     return (
@@ -87,8 +81,25 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
       </div>
     );
   }
+  // A backend that is stale or does not answer: its rows stay, marked as the
+  // last known state; with none, there is nothing to list.
+  const lastKnown = isLastKnown(config, backend);
+  const kind =
+    section === 'hub' ? 'server' : section === 'saturn' ? 'workspace' : 'job';
+  if (lastKnown && model.count(backend, kind) === 0) {
+    return <div className="jp-SaturnPanel-sectionContent">{notice}</div>;
+  }
+  if (section === 'jobs') {
+    return (
+      <JobsContent
+        context={context}
+        now={now}
+        notice={notice}
+        lastKnown={lastKnown}
+      />
+    );
+  }
 
-  const kind = section === 'hub' ? 'server' : 'workspace';
   const total = model.count(backend, kind);
   const listLabel =
     section === 'hub'
@@ -123,6 +134,7 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
               context={context}
               showOwner={false}
               now={now}
+              lastKnown={lastKnown}
               label={trans.__('Servers of %1', group.owner)}
             />
           </section>
@@ -134,6 +146,7 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
         context={context}
         showOwner={false}
         now={now}
+        lastKnown={lastKnown}
         label={listLabel}
       />
     );
@@ -146,6 +159,7 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
         context={context}
         showOwner={showOwner}
         now={now}
+        lastKnown={lastKnown}
         label={listLabel}
       />
     );
@@ -188,6 +202,10 @@ interface IRowsProps {
   readonly context: IPanelContext;
   readonly showOwner: boolean;
   readonly now: number;
+  /**
+   * The rows are the backend's last known state.
+   */
+  readonly lastKnown: boolean;
   readonly label: string;
 }
 
@@ -204,6 +222,7 @@ function Rows(props: IRowsProps): JSX.Element {
           context={props.context}
           showOwner={props.showOwner}
           now={props.now}
+          lastKnown={props.lastKnown}
         />
       ))}
     </ul>
@@ -216,13 +235,21 @@ function Rows(props: IRowsProps): JSX.Element {
 interface IJobsContentProps {
   readonly context: IPanelContext;
   readonly now: number;
+  /**
+   * The Saturn Cloud notice (the same as in the Saturn Cloud section).
+   */
+  readonly notice: JSX.Element;
+  /**
+   * The jobs are Saturn Cloud's last known state.
+   */
+  readonly lastKnown: boolean;
 }
 
 /**
  * The Saturn jobs, each with its recent runs.
  */
 function JobsContent(props: IJobsContentProps): JSX.Element {
-  const { context, now } = props;
+  const { context, now, notice, lastKnown } = props;
   const { model, trans } = context;
   const jobs = model.saturnJobs();
   const user = model.config?.saturn.user ?? null;
@@ -251,10 +278,16 @@ function JobsContent(props: IJobsContentProps): JSX.Element {
             context={context}
             showOwner={showOwner}
             now={now}
+            lastKnown={lastKnown}
           />
         ))}
       </ul>
     );
   }
-  return <div className="jp-SaturnPanel-sectionContent">{body}</div>;
+  return (
+    <div className="jp-SaturnPanel-sectionContent">
+      {notice}
+      {body}
+    </div>
+  );
 }

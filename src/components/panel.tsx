@@ -63,8 +63,7 @@ export class SaturnPanel extends SidePanel {
       new CommandToolbarButton({
         commands: options.commands,
         id: CommandIDs.createServer,
-        label: '',
-        caption: trans.__('New named server')
+        label: ''
       })
     );
     const saturn = Private.createSection(
@@ -77,8 +76,7 @@ export class SaturnPanel extends SidePanel {
       new CommandToolbarButton({
         commands: options.commands,
         id: CommandIDs.createFromRecipe,
-        label: '',
-        caption: trans.__('New workspace from recipe')
+        label: ''
       })
     );
     const jobs = Private.createSection(

@@ -7,3 +7,4 @@ export * from './newServer';
 export * from './notebookJob';
 export * from './pickResource';
 export * from './recipe';
+export * from './schedule';

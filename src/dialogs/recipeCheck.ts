@@ -1,7 +1,11 @@
 /**
  * Client-side checks of a Saturn Cloud recipe before it is sent to
- * `POST saturn-panel/saturn/recipes` (reference: Saturn recipe schema, the
- * `{schema_version, type, spec}` format).
+ * `POST saturn-panel/saturn/recipes`. They mirror the server's own
+ * (`check_recipe` and `check_legacy_recipe` in
+ * jupyterlab_saturn_panel/validation.py), so the dialog's live check accepts
+ * exactly what the server does: the current `{schema_version, type, spec}`
+ * format field by field, and the older flat format (schema_version
+ * "2022.08.01") for its shape only, leaving the rest to Saturn.
  */
 import type { JSONObject } from '@lumino/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
@@ -10,6 +14,53 @@ import type { TranslationBundle } from '@jupyterlab/translation';
  * The recipe types the panel creates.
  */
 export const RECIPE_TYPES = ['workspace', 'job', 'deployment'] as const;
+
+/**
+ * The server blocks of a recipe in the older flat format, and the type of
+ * resource each one creates.
+ */
+export const LEGACY_BLOCKS: { readonly [block: string]: string } = {
+  jupyter_server: 'workspace',
+  rstudio_server: 'workspace',
+  job: 'job',
+  deployment: 'deployment'
+};
+
+/**
+ * What a Saturn recipe name may hold (the server's `_RECIPE_NAME`).
+ */
+export const RECIPE_NAME = /^[-a-zA-Z0-9]+$/;
+
+/**
+ * The required `spec` fields per recipe type (the server's `RECIPE_REQUIRED`).
+ */
+const REQUIRED: { readonly [type: string]: ReadonlyArray<string> } = {
+  workspace: ['name', 'image', 'instance_type'],
+  job: ['name', 'image', 'instance_type', 'command'],
+  deployment: ['name', 'image', 'instance_type', 'command']
+};
+
+/**
+ * The `spec` fields that must be strings when given.
+ */
+const STRING_FIELDS = [
+  'name',
+  'instance_type',
+  'description',
+  'working_directory',
+  'start_script',
+  'disk_space'
+];
+
+/**
+ * The `spec` fields that must be objects when given.
+ */
+const OBJECT_FIELDS = [
+  'environment_variables',
+  'config_files',
+  'tags',
+  'extra_packages'
+];
 
 /**
  * The outcome of `checkRecipe`.
@@ -24,25 +75,42 @@ export interface IRecipeCheck {
    */
   readonly errors: ReadonlyArray<string>;
   /**
-   * `type`, when it is a string.
+   * `type` (for the flat format: the type its server block creates), when
+   * it is a string.
    */
   readonly type: string | null;
   /**
-   * `spec.name`, when it is a string.
+   * `spec.name` (for the flat format: `name`), when it is a string.
    */
   readonly name: string | null;
+  /**
+   * `current` for `{schema_version, type, spec}`, `legacy` for the flat
+   * 2022.08.01 format, null when not a JSON object.
+   */
+  readonly format: 'current' | 'legacy' | null;
 }
 
 /**
- * Check a recipe's text: valid JSON, an object, a known `type`, a `spec`
- * object with `name`, `image` and `instance_type`, and a `command` for jobs
- * and deployments.
+ * Whether a recipe is in the flat 2022.08.01 format (Saturn's recipe
+ * repository's examples): no `spec` and no `type`, and a server block.
+ */
+export function isLegacyRecipe(recipe: { [key: string]: unknown }): boolean {
+  return (
+    !Private.has(recipe, 'spec') &&
+    !Private.has(recipe, 'type') &&
+    Object.keys(LEGACY_BLOCKS).some(block => Private.has(recipe, block))
+  );
+}
+
+/**
+ * Check a recipe's text as the server will: valid JSON, an object, then the
+ * rules of its format. Every problem is reported at once.
  */
 export function checkRecipe(
   text: string,
   trans: TranslationBundle
 ): IRecipeCheck {
-  const empty = { recipe: null, type: null, name: null };
+  const empty = { recipe: null, type: null, name: null, format: null };
   if (text.trim() === '') {
     return {
       ...empty,
@@ -69,78 +137,9 @@ export function checkRecipe(
       errors: [trans.__('A recipe must be a JSON object ({...}).')]
     };
   }
-  const recipe = value as JSONObject;
-  const errors: string[] = [];
-  const type = typeof value.type === 'string' ? value.type : null;
-  const spec = Private.isObject(value.spec) ? value.spec : null;
-  const name =
-    spec && typeof spec.name === 'string' ? (spec.name as string) : null;
-
-  if (
-    value.type === undefined &&
-    (value.jupyter_server !== undefined || value.rstudio_server !== undefined)
-  ) {
-    errors.push(
-      trans.__(
-        'This looks like a legacy (2022) recipe. Use the current format: {"type": "workspace", "spec": {...}}.'
-      )
-    );
-  } else if (value.type === undefined) {
-    errors.push(
-      trans.__('"type" is missing: use one of %1.', RECIPE_TYPES.join(', '))
-    );
-  } else if (
-    type === null ||
-    !(RECIPE_TYPES as ReadonlyArray<string>).includes(type)
-  ) {
-    errors.push(
-      trans.__(
-        '"type" must be one of %1, not %2.',
-        RECIPE_TYPES.join(', '),
-        JSON.stringify(value.type)
-      )
-    );
-  }
-
-  if (value.spec === undefined) {
-    errors.push(trans.__('"spec" is missing.'));
-  } else if (!spec) {
-    errors.push(trans.__('"spec" must be an object.'));
-  } else {
-    if (!Private.nonEmptyString(spec.name)) {
-      errors.push(trans.__('"spec.name" is missing.'));
-    }
-    if (spec.image === undefined) {
-      errors.push(trans.__('"spec.image" is missing.'));
-    } else if (
-      !Private.nonEmptyString(spec.image) &&
-      !Private.isObject(spec.image)
-    ) {
-      errors.push(
-        trans.__('"spec.image" must be a string like "owner/name:version".')
-      );
-    }
-    if (!Private.nonEmptyString(spec.instance_type)) {
-      errors.push(trans.__('"spec.instance_type" is missing.'));
-    }
-    if (type === 'job' || type === 'deployment') {
-      const command = spec.command;
-      const ok =
-        Private.nonEmptyString(command) ||
-        (Array.isArray(command) &&
-          command.length > 0 &&
-          command.every(part => typeof part === 'string'));
-      if (!ok) {
-        errors.push(
-          trans.__(
-            '"spec.command" is missing: a %1 needs a command to run.',
-            type
-          )
-        );
-      }
-    }
-  }
-  return { recipe, errors, type, name };
+  return isLegacyRecipe(value)
+    ? Private.checkLegacy(value, trans)
+    : Private.checkCurrent(value, trans);
 }
 
 /**
@@ -160,9 +159,172 @@ namespace Private {
   }
 
   /**
-   * Whether a value is a string with something other than spaces.
+   * Whether an object has its own key (Python's `key in dict`).
    */
-  export function nonEmptyString(value: unknown): boolean {
-    return typeof value === 'string' && value.trim() !== '';
+  export function has(value: Dict, key: string): boolean {
+    return Object.prototype.hasOwnProperty.call(value, key);
+  }
+
+  /**
+   * Whether a field counts as missing for the server: absent, null, "", []
+   * or {}.
+   */
+  export function missing(value: unknown): boolean {
+    return (
+      value === undefined ||
+      value === null ||
+      value === '' ||
+      (Array.isArray(value) && value.length === 0) ||
+      (isObject(value) && Object.keys(value).length === 0)
+    );
+  }
+
+  /**
+   * The flat format, checked for shape only (the server's
+   * `check_legacy_recipe`): a `name`, and exactly one server block, as an
+   * object.
+   */
+  export function checkLegacy(
+    value: Dict,
+    trans: TranslationBundle
+  ): IRecipeCheck {
+    const errors: string[] = [];
+    const name = typeof value.name === 'string' ? value.name : null;
+    if (name === null || name.trim() === '') {
+      errors.push(
+        trans.__('"name" is missing: the name of the resource to create.')
+      );
+    }
+    const blocks = Object.keys(LEGACY_BLOCKS).filter(b => has(value, b));
+    if (blocks.length !== 1 || !isObject(value[blocks[0]])) {
+      errors.push(
+        trans.__(
+          'A recipe in the 2022.08.01 format has exactly one of jupyter_server, rstudio_server, job or deployment, as an object.'
+        )
+      );
+    }
+    return {
+      recipe: value as JSONObject,
+      errors,
+      type: blocks.length === 1 ? LEGACY_BLOCKS[blocks[0]] : null,
+      name,
+      format: 'legacy'
+    };
+  }
+
+  /**
+   * The current format, field by field (the server's `check_recipe`).
+   */
+  export function checkCurrent(
+    value: Dict,
+    trans: TranslationBundle
+  ): IRecipeCheck {
+    const errors: string[] = [];
+    const type = typeof value.type === 'string' ? value.type : null;
+    const spec = isObject(value.spec) ? value.spec : null;
+    const name = spec && typeof spec.name === 'string' ? spec.name : null;
+    const known =
+      type !== null && (RECIPE_TYPES as ReadonlyArray<string>).includes(type);
+
+    if (value.type === undefined || value.type === null) {
+      errors.push(
+        trans.__('"type" is missing: use one of %1.', RECIPE_TYPES.join(', '))
+      );
+    } else if (!known) {
+      errors.push(
+        trans.__(
+          '"type" must be one of %1, not %2.',
+          RECIPE_TYPES.join(', '),
+          JSON.stringify(value.type)
+        )
+      );
+    }
+    const version = value.schema_version;
+    if (
+      version !== undefined &&
+      version !== null &&
+      typeof version !== 'string'
+    ) {
+      errors.push(
+        trans.__('"schema_version" must be a string such as "2025.10.01".')
+      );
+    }
+
+    if (value.spec === undefined || value.spec === null) {
+      errors.push(trans.__('"spec" is missing.'));
+    } else if (!spec) {
+      errors.push(trans.__('"spec" must be an object.'));
+    } else {
+      const required = REQUIRED[known && type ? type : 'workspace'];
+      for (const field of required) {
+        if (!missing(spec[field])) {
+          continue;
+        }
+        errors.push(
+          field === 'command'
+            ? trans.__(
+                '"spec.command" is missing: a %1 needs a command to run.',
+                type ?? ''
+              )
+            : trans.__('"spec.%1" is missing.', field)
+        );
+      }
+      for (const field of STRING_FIELDS) {
+        const v = spec[field];
+        if (v !== undefined && v !== null && typeof v !== 'string') {
+          errors.push(trans.__('"spec.%1" must be a string.', field));
+        }
+      }
+      if (name !== null && name !== '' && !RECIPE_NAME.test(name)) {
+        errors.push(
+          trans.__(
+            '"spec.name" may only have letters, digits and dashes, not %1.',
+            JSON.stringify(name)
+          )
+        );
+      }
+      const image = spec.image;
+      if (!missing(image) && typeof image !== 'string' && !isObject(image)) {
+        errors.push(
+          trans.__('"spec.image" must be a string like "owner/name:version".')
+        );
+      }
+      const command = spec.command;
+      if (
+        command !== undefined &&
+        command !== null &&
+        typeof command !== 'string' &&
+        !Array.isArray(command)
+      ) {
+        errors.push(
+          trans.__('"spec.command" must be a string or a list of strings.')
+        );
+      }
+      for (const field of OBJECT_FIELDS) {
+        const v = spec[field];
+        if (v !== undefined && v !== null && !isObject(v)) {
+          errors.push(trans.__('"spec.%1" must be an object.', field));
+        }
+      }
+      if (
+        has(spec, 'git_repositories') &&
+        !Array.isArray(spec.git_repositories)
+      ) {
+        errors.push(trans.__('"spec.git_repositories" must be a list.'));
+      }
+      if (type === 'workspace') {
+        const ide = has(spec, 'ide') ? spec.ide : 'jupyter';
+        if (ide !== 'jupyter' && ide !== 'rstudio') {
+          errors.push(trans.__('"spec.ide" must be jupyter or rstudio.'));
+        }
+      }
+    }
+    return {
+      recipe: value as JSONObject,
+      errors,
+      type,
+      name,
+      format: 'current'
+    };
   }
 }

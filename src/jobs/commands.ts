@@ -21,7 +21,6 @@ import {
   jobIdFromKey,
   jobRuns,
   resourceLabel,
-  shortRunName,
   startJob,
   stopRun
 } from '../api';
@@ -33,6 +32,8 @@ import {
   reportError,
   ROW_CLASS,
   RUN_CLASS,
+  runBlockedReason,
+  saturnBlockedReason,
   saturnUsable,
   sendAndApply,
   warn
@@ -44,7 +45,21 @@ import type { ResourceModel } from '../model';
 import { CommandIDs, IJobSettings, TRANSLATION_DOMAIN } from '../tokens';
 import { logTabOpener } from './logTabs';
 import type { RunLogsWidget } from './logsWidget';
+import { runName } from './names';
 import { addRunNotebookCommand } from './notebookJob';
+import { addOpenOutputCommand } from './outputCommand';
+import { addScheduleCommands, SCHEDULE_COMMANDS } from './scheduleCommands';
+
+/**
+ * The job commands the palette lists (besides run-job and run-notebook).
+ */
+export const JOB_PALETTE_COMMANDS: ReadonlyArray<string> = [
+  CommandIDs.scheduleNotebook,
+  CommandIDs.editSchedule,
+  CommandIDs.pauseSchedule,
+  CommandIDs.resumeSchedule,
+  CommandIDs.openOutput
+];
 
 /**
  * What the job commands need.
@@ -156,10 +171,11 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
       label: args => {
         const job = argJob(args);
         if (args.isLauncher) {
-          return typeof args.name === 'string'
-            ? args.name
-            : job
-              ? resourceLabel(job, trans)
+          // The card carries the name a person reads (a notebook's name).
+          return job
+            ? resourceLabel(job, trans)
+            : typeof args.name === 'string'
+              ? args.name
               : trans.__('Run Saturn Job');
         }
         return job
@@ -168,6 +184,10 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
       },
       caption: args => {
         const job = argJob(args);
+        const blocked = runBlockedReason(model, jobKey(args), trans);
+        if (blocked) {
+          return blocked;
+        }
         return job
           ? trans.__(
               'Start a run of the Saturn job %1',
@@ -230,9 +250,8 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
         const label = resourceLabel(job, trans);
         if (!model.canDo(key, 'run')) {
           warn(
-            model.isBusy(key)
-              ? trans.__('%1 is busy with another request.', label)
-              : trans.__('%1 cannot be run now.', label)
+            runBlockedReason(model, key, trans) ??
+              trans.__('%1 cannot be run now.', label)
           );
           return;
         }
@@ -255,17 +274,20 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
           return;
         }
         const jobKeyNow = key;
-        const runName = run?.name;
+        const started = run;
         Notification.info(
           trans.__('Started a run of the Saturn job %1.', label),
           {
             autoClose: 10000,
-            actions: runName
+            actions: started
               ? [
                   {
                     label: trans.__('Show logs'),
-                    caption: trans.__('Show the logs of run %1', runName),
-                    callback: () => void openLogs(jobKeyNow, runName)
+                    caption: trans.__(
+                      'Show the logs of %1',
+                      runName(started, trans, false)
+                    ),
+                    callback: () => void openLogs(jobKeyNow, started.name)
                   }
                 ]
               : []
@@ -293,10 +315,14 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
   disposables.add(
     commands.addCommand(CommandIDs.stopRun, {
       label: args => {
-        const run = argRun(args, jobKey(args), true);
-        return run ? trans.__('Stop run %1', run) : trans.__('Stop Run');
+        const run = findRun(args);
+        return run
+          ? trans.__('Stop %1', runName(run, trans, false))
+          : trans.__('Stop Run');
       },
-      caption: trans.__('Stop a run of a Saturn job'),
+      caption: () =>
+        saturnBlockedReason(model, trans) ??
+        trans.__('Stop a run of a Saturn job'),
       icon: iconOutsidePalette(stopIcon),
       describedBy: runArgs,
       isEnabled: args => {
@@ -328,8 +354,11 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
         try {
           await sendAndApply(model, key, () => stopRun(id, run));
         } catch (error) {
+          const known = findRun(args);
           reportError(
-            trans.__('Could not stop run %1', shortRunName(run, id)),
+            known
+              ? trans.__('Could not stop %1', runName(known, trans, false))
+              : trans.__('Could not stop the run'),
             error,
             trans
           );
@@ -341,9 +370,15 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
   disposables.add(
     commands.addCommand(CommandIDs.openLogs, {
       label: args => {
-        const run = argRun(args, jobKey(args), false);
+        const key = jobKey(args);
+        const name = argRun(args, key, false);
+        const job = key !== null ? model.get(key) : undefined;
+        const run =
+          job && name !== null
+            ? (jobRuns(job).find(r => r.name === name) ?? null)
+            : null;
         return run
-          ? trans.__('Show logs of run %1', run)
+          ? trans.__('Show logs of %1', runName(run, trans))
           : trans.__('Show Run Logs');
       },
       caption: trans.__('Show the logs of a Saturn job run in a tab'),
@@ -383,6 +418,21 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
   );
 
   disposables.add(
+    addOpenOutputCommand({ app, model, trans, settings: options.settings })
+  );
+  disposables.add(
+    addScheduleCommands({
+      app,
+      model,
+      trans,
+      notebookTracker,
+      fileBrowser: options.fileBrowser,
+      settings: options.settings,
+      showInPanel
+    })
+  );
+
+  disposables.add(
     addRunNotebookCommand({
       app,
       model,
@@ -403,7 +453,9 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
         CommandIDs.runJob,
         CommandIDs.stopRun,
         CommandIDs.openLogs,
-        CommandIDs.runNotebook
+        CommandIDs.runNotebook,
+        CommandIDs.openOutput,
+        ...SCHEDULE_COMMANDS
       ],
       notebookTracker
         ? [model.changed, notebookTracker.currentChanged]
@@ -421,17 +473,23 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
 export function addJobContextMenuItems(app: JupyterFrontEnd): IDisposable {
   const disposables = new DisposableSet();
   const selector = `.${ROW_CLASS}[data-kind="job"]`;
-  [CommandIDs.runJob, CommandIDs.openLogs, CommandIDs.stopRun].forEach(
-    (command, i) => {
-      disposables.add(
-        app.contextMenu.addItem({
-          command,
-          selector,
-          rank: 10 + i,
-          args: { contextMenu: true }
-        })
-      );
-    }
-  );
+  [
+    CommandIDs.runJob,
+    CommandIDs.openLogs,
+    CommandIDs.stopRun,
+    CommandIDs.openOutput,
+    CommandIDs.editSchedule,
+    CommandIDs.pauseSchedule,
+    CommandIDs.resumeSchedule
+  ].forEach((command, i) => {
+    disposables.add(
+      app.contextMenu.addItem({
+        command,
+        selector,
+        rank: 10 + i,
+        args: { contextMenu: true }
+      })
+    );
+  });
   return disposables;
 }

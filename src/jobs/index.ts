@@ -3,11 +3,15 @@
  * the watcher and toasts of finished runs, launcher cards.
  */
 export * from './commands';
+export * from './cron';
 export * from './launcher';
 export * from './logFollower';
 export * from './logTabs';
 export * from './logsWidget';
+export * from './names';
 export * from './notebookJob';
+export * from './outputCommand';
 export * from './parameters';
 export * from './runNotifier';
 export * from './runWatcher';
+export * from './scheduleCommands';

@@ -6,7 +6,7 @@ import type { ILauncher } from '@jupyterlab/launcher';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 
-import type { IResource } from '../api';
+import { backendCondition, IResource } from '../api';
 import type { ResourceModel } from '../model';
 
 /**
@@ -116,7 +116,12 @@ export class JobLauncherCards implements IDisposable {
       .filter((r: IResource) => r.kind === 'job' && r.name)
       .map(r => r.name);
     const wanted = selectLauncherJobs(names, this._pinned);
-    const key = wanted.join('\n');
+    // Also when Saturn Cloud's condition changes: a launcher renders a card's
+    // caption (why it cannot run now) only when its cards change.
+    const key = [
+      backendCondition(this._model.config, 'saturn'),
+      ...wanted
+    ].join('\n');
     if (key === this._lastKey) {
       return;
     }

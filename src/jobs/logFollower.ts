@@ -1,11 +1,12 @@
 /**
- * Following a job run's logs: re-read `logs?run=` every few seconds while
- * the run is going, and hand the view only the lines it has not shown yet.
+ * Following a job run's logs: read `logs?run=&since=N` every few seconds
+ * while the run is going (only the lines after those already shown), and
+ * hand the view the new lines.
  */
 import type { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { errorStatus, ILogLine, IRunLogs, Status } from '../api';
+import { errorStatus, ICellProgress, ILogLine, IRunLogs, Status } from '../api';
 
 /**
  * What changed in the lines after a fetch.
@@ -93,6 +94,13 @@ export class LogFollower implements IDisposable {
    */
   get status(): Status | null {
     return this._status;
+  }
+
+  /**
+   * The cell papermill is on (notebook runs), as the last answer told.
+   */
+  get progress(): ICellProgress | null {
+    return this._progress;
   }
 
   /**
@@ -213,8 +221,24 @@ export class LogFollower implements IDisposable {
    */
   private async _fetchOnce(): Promise<void> {
     let answer: IRunLogs;
+    let update: ILinesUpdate;
     try {
-      answer = await this._fetch();
+      // Only the lines after those shown.
+      const known = this._lines.length;
+      answer = await this._fetch(known);
+      const from = answer.since ?? 0;
+      if (
+        from > 0 &&
+        (from !== this._lines.length ||
+          (answer.total !== undefined && answer.total < from))
+      ) {
+        // Out of step (the log was cut, or lines came meanwhile): read it all.
+        answer = await this._fetch(0);
+      }
+      update =
+        (answer.since ?? 0) > 0
+          ? { reset: false, lines: answer.lines.slice() }
+          : diffLines(this._lines, answer.lines);
     } catch (error) {
       if (this._isDisposed) {
         return;
@@ -239,16 +263,19 @@ export class LogFollower implements IDisposable {
     }
     this._failures = 0;
     this._stopped = false;
-    const update = diffLines(this._lines, answer.lines);
     this._lines = update.reset
       ? update.lines.slice()
       : this._lines.concat(update.lines);
+    const progress = answer.progress ?? null;
     const stateChanged =
       this._status !== answer.status ||
       this._complete !== answer.complete ||
-      this._error !== null;
+      this._error !== null ||
+      this._progress?.cell !== progress?.cell ||
+      this._progress?.cells !== progress?.cells;
     this._status = answer.status;
     this._complete = answer.complete;
+    this._progress = progress;
     this._error = null;
     this._errorStatus = null;
     if (update.reset || update.lines.length > 0) {
@@ -290,12 +317,13 @@ export class LogFollower implements IDisposable {
     }
   }
 
-  private _fetch: () => Promise<IRunLogs>;
+  private _fetch: (since: number) => Promise<IRunLogs>;
   private _interval: number;
   private _maxInterval: number;
   private _lines: ILogLine[] = [];
   private _status: Status | null = null;
   private _complete = false;
+  private _progress: ICellProgress | null = null;
   private _error: string | null = null;
   private _errorStatus: number | null = null;
   private _failures = 0;
@@ -322,9 +350,9 @@ export namespace LogFollower {
    */
   export interface IOptions {
     /**
-     * Read the run's logs (every line so far).
+     * Read the run's logs from line `since` on (0: every line so far).
      */
-    fetch: () => Promise<IRunLogs>;
+    fetch: (since: number) => Promise<IRunLogs>;
     /**
      * Milliseconds between fetches while the run is going (default 2000).
      */

@@ -59,7 +59,7 @@ export function logTabOpener(options: ILogTabsOptions): OpenLogs {
       key,
       jobId: id,
       run,
-      fetch: () => fetchRunLogs(id, run),
+      fetch: since => fetchRunLogs(id, run, since),
       interval: options.logsInterval,
       commands: app.commands,
       model,

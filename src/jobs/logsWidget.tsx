@@ -17,19 +17,21 @@ import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import {
+  cellPercent,
   ILogLine,
   IRunLogs,
   isActive,
   jobRuns,
-  resourceLabel,
-  shortRunName
+  resourceLabel
 } from '../api';
+import { ProgressBar } from '../components/ProgressBar';
 import { StatusBadge } from '../components/StatusBadge';
 import { saturnJobIcon } from '../icons';
 import type { IResourceChange, ResourceModel } from '../model';
 import { formatAbsoluteTime, parseTime } from '../time';
 import { CommandIDs } from '../tokens';
 import { ILinesUpdate, LogFollower } from './logFollower';
+import { cellProgressText, jobTooltip, runName, runShortName } from './names';
 
 /**
  * The scrolling list of log lines (the content of `RunLogsWidget`).
@@ -48,10 +50,7 @@ export class RunLogsView extends Widget {
     this.addClass('jp-SaturnPanel-logLines');
     this.node.setAttribute('role', 'log');
     this.node.setAttribute('aria-live', 'off');
-    this.node.setAttribute(
-      'aria-label',
-      this._trans.__('Logs of run %1', options.run)
-    );
+    this.node.setAttribute('aria-label', this._trans.__('Logs of the run'));
     // Focusable, so the keyboard can scroll it.
     this.node.tabIndex = 0;
     this._note = document.createElement('div');
@@ -204,10 +203,6 @@ export namespace RunLogsView {
    */
   export interface IOptions {
     follower: LogFollower;
-    /**
-     * The run name (for the accessible label).
-     */
-    run: string;
     trans: TranslationBundle;
   }
 }
@@ -227,7 +222,7 @@ export class RunLogsWidget extends MainAreaWidget<RunLogsView> {
         fetch: options.fetch,
         interval: options.interval
       });
-    const content = new RunLogsView({ follower, run, trans });
+    const content = new RunLogsView({ follower, trans });
     super({ content });
     this._follower = follower;
     this._model = options.model;
@@ -248,12 +243,19 @@ export class RunLogsWidget extends MainAreaWidget<RunLogsView> {
     );
     status.addClass('jp-SaturnPanel-logStatus');
     this.toolbar.addItem('run-status', status);
+    const progress = ReactWidget.create(
+      <UseSignal signal={follower.stateChanged}>
+        {() => <Private.CellProgress follower={follower} trans={trans} />}
+      </UseSignal>
+    );
+    progress.addClass('jp-SaturnPanel-logProgress');
+    this.toolbar.addItem('cell-progress', progress);
     const stop = new CommandToolbarButton({
       commands: options.commands,
       id: CommandIDs.stopRun,
       args: { key, run },
       label: trans.__('Stop'),
-      caption: trans.__('Stop run %1', run)
+      caption: trans.__('Stop the run')
     });
     this.toolbar.addItem('stop-run', stop);
     // A finished run cannot be stopped: no button then. (Removed, not
@@ -333,18 +335,35 @@ export class RunLogsWidget extends MainAreaWidget<RunLogsView> {
   }
 
   /**
-   * Set the tab's label: the job's name and the run's short name.
+   * Set the tab's label: the job's name and the run's start time (the pod
+   * name only in the tooltip).
    */
   private _updateRunTitle(): void {
     const trans = this._trans;
     const job = this._model?.get(this.key);
-    const short = shortRunName(this.run, this.jobId);
+    const run = job
+      ? (jobRuns(job).find(r => r.name === this.run) ?? null)
+      : null;
+    const short = runShortName(run, trans);
     this.title.label = job
       ? trans.__('%1 · %2', resourceLabel(job, trans), short)
-      : trans.__('Run %1', short);
+      : trans.__('Run logs · %1', short);
+    const named = run ? runName(run, trans) : trans.__('the run');
     this.title.caption = job
-      ? trans.__('Logs of run %1 of the Saturn job %2', this.run, job.name)
+      ? trans.__(
+          'Logs of %1 of %2 (%3; run %4)',
+          named,
+          resourceLabel(job, trans),
+          jobTooltip(job, trans),
+          this.run
+        )
       : trans.__('Logs of run %1', this.run);
+    this.content.node.setAttribute(
+      'aria-label',
+      job
+        ? trans.__('Logs of %1 of %2', named, resourceLabel(job, trans))
+        : trans.__('Logs of the run')
+    );
   }
 
   private _follower: LogFollower;
@@ -373,9 +392,9 @@ export namespace RunLogsWidget {
      */
     run: string;
     /**
-     * Read the run's logs (every line so far).
+     * Read the run's logs from line `since` on (0: every line so far).
      */
-    fetch: () => Promise<IRunLogs>;
+    fetch: (since: number) => Promise<IRunLogs>;
     /**
      * Milliseconds between fetches while the run is going.
      */
@@ -429,6 +448,32 @@ namespace Private {
     text.textContent = line.content;
     node.appendChild(text);
     return node;
+  }
+
+  /**
+   * The cell a notebook run is on, with a bar, while it goes.
+   */
+  export function CellProgress(props: IRunStateProps): JSX.Element | null {
+    const { follower, trans } = props;
+    const progress = follower.progress;
+    if (!progress || follower.complete || follower.status === null) {
+      return null;
+    }
+    if (!isActive(follower.status)) {
+      return null;
+    }
+    const text = cellProgressText(progress, trans);
+    return (
+      <span className="jp-SaturnPanel-cellProgress" data-cell={progress.cell}>
+        <ProgressBar
+          progress={cellPercent(progress)}
+          estimated={false}
+          message={text}
+          label={trans.__('Notebook progress: %1', text)}
+          trans={trans}
+        />
+      </span>
+    );
   }
 
   /**

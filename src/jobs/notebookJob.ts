@@ -17,11 +17,14 @@ import {
   IParameters,
   IResource,
   jobRuns,
+  resourceLabel,
   runNotebookJob
 } from '../api';
 import {
+  explainInPalette,
   iconOutsidePalette,
   reportError,
+  saturnBlockedReason,
   saturnUsable,
   warn,
   warnSaturnUnavailable
@@ -31,6 +34,7 @@ import { saturnJobIcon } from '../icons';
 import type { ResourceModel } from '../model';
 import { CommandIDs, IJobSettings } from '../tokens';
 import type { OpenLogs } from './logTabs';
+import { runName } from './names';
 import { formatParameters } from './parameters';
 
 /**
@@ -110,60 +114,21 @@ export function addRunNotebookCommand(
   // The parameters last typed for each notebook, offered again.
   const lastParameters = new Map<string, string>();
 
-  /**
-   * The notebook the command runs on.
-   */
-  const notebookPath = (args: ReadonlyPartialJSONObject): string | null => {
-    if (typeof args.path === 'string') {
-      return args.path;
-    }
-    if (args.fromFileBrowser === true) {
-      const browser = options.fileBrowser;
-      if (!browser) {
-        return null;
-      }
-      for (const item of browser.selectedItems()) {
-        if (item.type === 'notebook' || item.path.endsWith('.ipynb')) {
-          return item.path;
-        }
-      }
-      return null;
-    }
-    return notebookTracker?.currentWidget?.context.path ?? null;
-  };
-
-  /**
-   * Save a notebook open in Lab when it has unsaved changes.
-   */
-  const saveIfDirty = async (path: string): Promise<boolean> => {
-    const open =
-      notebookTracker?.find(
-        w => w.context.path === path && w.context.model.dirty
-      ) ?? null;
-    if (!open) {
-      return true;
-    }
-    try {
-      await open.context.save();
-      return !open.context.model.dirty;
-    } catch (error) {
-      reportError(
-        trans.__('Could not save %1', PathExt.basename(path)),
-        error,
-        trans
-      );
-      return false;
-    }
-  };
+  const notebookPath = (args: ReadonlyPartialJSONObject): string | null =>
+    argNotebookPath(args, options.fileBrowser, notebookTracker);
+  const saveIfDirty = (path: string): Promise<boolean> =>
+    saveNotebookIfDirty(notebookTracker, path, trans);
 
   return app.commands.addCommand(CommandIDs.runNotebook, {
     label: args =>
       args.isPalette
         ? trans.__('Run Notebook as Saturn Job…')
         : trans.__('Run as Saturn Job…'),
-    caption: trans.__(
-      'Run this notebook as a Saturn Cloud job (papermill), saving it first'
-    ),
+    caption: () =>
+      saturnBlockedReason(model, trans) ??
+      trans.__(
+        'Run this notebook as a Saturn Cloud job (papermill), saving it first'
+      ),
     icon: iconOutsidePalette(saturnJobIcon),
     describedBy: {
       args: {
@@ -178,11 +143,13 @@ export function addRunNotebookCommand(
         }
       }
     },
-    isEnabled: args => saturnUsable(model) && notebookPath(args) !== null,
+    isEnabled: args =>
+      (saturnUsable(model) && notebookPath(args) !== null) ||
+      explainInPalette(args, saturnBlockedReason(model, trans)),
     execute: async args => {
       const path = notebookPath(args);
       if (!saturnUsable(model)) {
-        warnSaturnUnavailable(trans);
+        warnSaturnUnavailable(trans, model);
         return;
       }
       if (path === null) {
@@ -259,7 +226,7 @@ export function addRunNotebookCommand(
       if (job && run) {
         actions.push({
           label: trans.__('Show logs'),
-          caption: trans.__('Show the logs of run %1', run.name),
+          caption: trans.__('Show the logs of %1', runName(run, trans, false)),
           displayType: 'accent',
           callback: () => void openLogs(job.key, run.name)
         });
@@ -267,7 +234,10 @@ export function addRunNotebookCommand(
       if (job) {
         actions.push({
           label: trans.__('Show in panel'),
-          caption: trans.__('Show the job %1 in the Saturn Panel', job.name),
+          caption: trans.__(
+            'Show the job of %1 in the Saturn Panel',
+            resourceLabel(job, trans)
+          ),
           callback: () => options.showInPanel(job.key)
         });
       }
@@ -277,6 +247,85 @@ export function addRunNotebookCommand(
       });
     }
   });
+}
+
+/**
+ * The notebook a command runs on: its `path` argument, else (from the file
+ * browser's context menu, `fromFileBrowser`) the selected notebook, else the
+ * current notebook.
+ */
+export function argNotebookPath(
+  args: ReadonlyPartialJSONObject,
+  fileBrowser: IDefaultFileBrowser | null,
+  notebookTracker: INotebookTracker | null
+): string | null {
+  if (typeof args.path === 'string') {
+    return args.path;
+  }
+  if (args.fromFileBrowser === true) {
+    if (!fileBrowser) {
+      return null;
+    }
+    for (const item of fileBrowser.selectedItems()) {
+      if (item.type === 'notebook' || item.path.endsWith('.ipynb')) {
+        return item.path;
+      }
+    }
+    return null;
+  }
+  return notebookTracker?.currentWidget?.context.path ?? null;
+}
+
+/**
+ * Save a notebook open in Lab when it has unsaved changes.
+ *
+ * @returns whether the saved file is what Lab shows (false: not saved)
+ */
+export async function saveNotebookIfDirty(
+  notebookTracker: INotebookTracker | null,
+  path: string,
+  trans: TranslationBundle
+): Promise<boolean> {
+  const open =
+    notebookTracker?.find(
+      w => w.context.path === path && w.context.model.dirty
+    ) ?? null;
+  if (!open) {
+    return true;
+  }
+  try {
+    await open.context.save();
+    return !open.context.model.dirty;
+  } catch (error) {
+    reportError(
+      trans.__('Could not save %1', PathExt.basename(path)),
+      error,
+      trans
+    );
+    return false;
+  }
+}
+
+/**
+ * The source of the cell tagged `parameters` of a notebook open in Lab
+ * (papermill's defaults), or undefined.
+ */
+export function notebookParametersCell(
+  tracker: INotebookTracker | null,
+  path: string
+): string | undefined {
+  return Private.parametersCell(tracker, path);
+}
+
+/**
+ * What the notebook-job dialogs say will happen.
+ */
+export function describeNotebookJob(
+  path: string,
+  settings: IJobSettings,
+  trans: TranslationBundle
+): string {
+  return Private.describeJob(path, settings, trans);
 }
 
 /**

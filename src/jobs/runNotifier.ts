@@ -10,6 +10,7 @@ import type { IDisposable } from '@lumino/disposable';
 import { resourceLabel, runDuration } from '../api';
 import { formatDuration } from '../time';
 import { TRANSLATION_DOMAIN } from '../tokens';
+import { runName } from './names';
 import type { IRunFinished, RunWatcher } from './runWatcher';
 
 /**
@@ -65,7 +66,7 @@ export class RunNotifier implements IDisposable {
     const actions: Notification.IAction[] = [
       {
         label: trans.__('Show logs'),
-        caption: trans.__('Show the logs of run %1', run.name),
+        caption: trans.__('Show the logs of %1', runName(run, trans)),
         displayType: status === 'error' ? 'accent' : 'default',
         callback: () => this._openLogs(job.key, run.name)
       }

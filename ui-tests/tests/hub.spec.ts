@@ -187,7 +187,7 @@ test.describe('JupyterHub section', () => {
     await expect(open).toHaveAttribute('target', '_blank');
     await expect(open).toHaveAttribute(
       'aria-label',
-      `Open ${displayName} in a new tab`
+      `Open alice's server ${displayName} in a new tab`
     );
     const nameLink = server.locator('a.jp-SaturnPanel-name');
     await expect(nameLink).toHaveAttribute('href', expectedUrl);
@@ -222,7 +222,7 @@ test.describe('JupyterHub section', () => {
     await action(server, 'delete').click();
     const confirm = dialog(page);
     await expect(confirm.locator('.jp-Dialog-header')).toHaveText(
-      `Delete ${displayName}?`
+      `Delete alice's server ${displayName}?`
     );
     await expect(confirm.locator('.jp-Dialog-body')).toContainText(
       `The named server "${name}" of alice will be removed from JupyterHub.`

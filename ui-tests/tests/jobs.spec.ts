@@ -182,6 +182,56 @@ function startedToast(page: Page): Locator {
 }
 
 /**
+ * Record, in the page, every cell progress ("cell 2 of 5") a run row or a
+ * logs tab shows from now on; read it with `cellRecord`.
+ */
+async function recordCells(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as any;
+    w.__saturnCells?.observer.disconnect();
+    const seen: string[] = [];
+    const sample = () => {
+      for (const el of Array.from(
+        document.querySelectorAll('.jp-SaturnPanel-cellProgress')
+      )) {
+        const where = el.closest('.jp-SaturnPanel-logs') ? 'tab' : 'row';
+        const text = `${where}: ${el.querySelector('.jp-SaturnPanel-progressMessage')?.textContent ?? ''} ${el.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') ?? ''}`;
+        if (!seen.includes(text)) {
+          seen.push(text);
+        }
+      }
+    };
+    const observer = new MutationObserver(sample);
+    observer.observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true
+    });
+    w.__saturnCells = { observer, seen };
+    sample();
+  });
+}
+
+/** The cell progress `recordCells` saw so far. */
+async function cellRecord(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as any).__saturnCells.seen);
+}
+
+/** Delete, through Jupyter's contents API, a file and then its folder. */
+async function deleteOutput(
+  request: APIRequestContext,
+  path: string
+): Promise<void> {
+  const quoted = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+  await request.delete(`/api/contents/${quoted(path)}`);
+  const folder = path.split('/').slice(0, -1).join('/');
+  if (folder) {
+    await request.delete(`/api/contents/${quoted(folder)}`);
+  }
+}
+
+/**
  * Wait for a notebook run's logs tab to show the whole report: the header
  * with the parameters, one line per day, `Report done`; `completed`.
  */
@@ -227,11 +277,13 @@ test.describe('Saturn job runs', () => {
       numeric: true,
       sensitivity: 'base'
     });
+    // Cards are chosen by job name; each carries the name a person reads
+    // (a notebook job: its notebook's name).
     const expectedCards = async () =>
       (await jobs(request))
-        .map(j => j.name)
-        .sort(collator.compare)
-        .slice(0, 3);
+        .sort((a, b) => collator.compare(a.name, b.name))
+        .slice(0, 3)
+        .map(j => j.displayName || j.name);
 
     await expect(panel(page)).toBeHidden();
     // The file browser's "+" opens a launcher.
@@ -297,9 +349,15 @@ test.describe('Saturn job runs', () => {
       `#jp-main-dock-panel .lm-TabBar-tab[data-id="saturn-panel-logs-${train.id}-${run}"]`
     );
     await expect(handle).toHaveClass(/lm-mod-current/);
+    // The job's name and the run's start time (not its pod name).
     await expect(handle.locator('.lm-TabBar-tabLabel')).toHaveText(
-      /^train-model · \S+$/
+      /^train-model · \d{1,2}[:.]\d{2}( ?[AP]M)?$/
     );
+    await expect(item).toHaveAttribute(
+      'aria-label',
+      /^the run started .+, completed$/
+    );
+    await expect(item).toHaveAttribute('title', `Pod: ${run}`);
     const lines = tab.locator('.jp-SaturnPanel-logLines');
     await expect(lines).toHaveAttribute('data-complete', 'true', {
       timeout: SLOW
@@ -331,7 +389,7 @@ test.describe('Saturn job runs', () => {
       await openPanel(page);
       await expect(
         page.locator('#saturn-panel-jobs .jp-SaturnPanel-name', {
-          hasText: NOTEBOOK_JOB
+          hasText: NOTEBOOK
         })
       ).toHaveCount(0);
 
@@ -369,6 +427,7 @@ test.describe('Saturn job runs', () => {
       expect(posts).toHaveLength(0);
 
       await d.text.fill('days = 3\nregion = "north"');
+      await recordCells(page);
       await expect(d.errors).toHaveCount(0);
       await expect(d.text).not.toHaveAttribute('aria-invalid', 'true');
       await expect(d.preview).toHaveText('-p days 3 -p region north');
@@ -408,9 +467,8 @@ test.describe('Saturn job runs', () => {
         `#saturn-panel-jobs .jp-SaturnPanel-row[data-key="${key}"]`
       );
       await expect(row).toHaveCount(1);
-      await expect(row.locator('.jp-SaturnPanel-name')).toHaveText(
-        first.job.name
-      );
+      // A person reads the notebook's name, not the job's nb-…-hash name.
+      await expect(row.locator('.jp-SaturnPanel-name')).toHaveText(NOTEBOOK);
       await expect(runItem(row, first.run)).toHaveAttribute(
         'data-status',
         'completed',
@@ -422,9 +480,67 @@ test.describe('Saturn job runs', () => {
       // And the toast of the run's end.
       await expect(
         page.getByRole('alert').filter({
-          hasText: `The run of the Saturn job ${first.job.name} completed`
+          hasText: `The run of the Saturn job ${NOTEBOOK} completed`
         })
       ).toBeVisible({ timeout: SLOW });
+
+      // While it ran, the row and the logs tab said which cell papermill
+      // was on ("cell 3 of 5"), with a bar; nothing once it ended.
+      const cells = await cellRecord(page);
+      expect(cells.length, JSON.stringify(cells)).toBeGreaterThan(0);
+      for (const seen of cells) {
+        expect(seen).toMatch(/^(row|tab): cell \d+ of \d+ \d+$/);
+      }
+      await expect(page.locator('.jp-SaturnPanel-cellProgress')).toHaveCount(0);
+
+      // --- Open output: the executed notebook, saved beside the source,
+      // opens in Lab with the run's outputs (three days).
+      const output = runItem(row, first.run).locator(
+        '.jp-SaturnPanel-action.jp-mod-output'
+      );
+      await expect(output).toHaveAttribute(
+        'title',
+        /^Open the output of the run started \S.*, completed$/
+      );
+      const [saved] = await Promise.all([
+        page.waitForResponse(
+          r =>
+            r.request().method() === 'POST' &&
+            new RegExp(`/saturn/jobs/${id}/runs/[^/?]+/output([?]|$)`).test(
+              r.url()
+            ),
+          { timeout: SLOW }
+        ),
+        output.click()
+      ]);
+      expect(saved.status()).toBe(201);
+      const { path: outputPath, errorCell } = await saved.json();
+      expect(outputPath).toMatch(/^daily-report\.runs\/[0-9T-]+\.ipynb$/);
+      expect(errorCell).toBeNull();
+      try {
+        const outputName = outputPath.split('/').pop();
+        const outputTab = page
+          .getByRole('main')
+          .getByRole('tab', { name: outputName, exact: true });
+        await expect(outputTab).toHaveClass(/lm-mod-current/, {
+          timeout: SLOW
+        });
+        const executed = page.locator('.jp-NotebookPanel:visible');
+        await expect(executed).toHaveCount(1);
+        const outputs = executed.locator('.jp-OutputArea-output');
+        await expect(outputs.first()).toBeVisible({ timeout: SLOW });
+        const printed = (await outputs.allTextContents()).join('\n');
+        expect(printed).toContain('Report for region=north, last 3 days');
+        expect(printed).toMatch(/day 3: \d+ orders/);
+        expect(printed).not.toMatch(/day 4:/);
+        // papermill's injected parameters are in the executed notebook.
+        await expect(
+          executed.locator('.jp-Cell').filter({ hasText: 'days = 3' }).first()
+        ).toBeVisible();
+        expect(await page.notebook.close(true)).toBe(true);
+      } finally {
+        await deleteOutput(request, outputPath);
+      }
 
       // --- Second run of the same notebook: same job, a second run.
       // Count, in the page, every row of that notebook's job from now on.
@@ -436,9 +552,7 @@ test.describe('Saturn job runs', () => {
             document.querySelectorAll(
               '#saturn-panel-jobs .jp-SaturnPanel-row[data-kind="job"] .jp-SaturnPanel-name'
             )
-          ).filter(e =>
-            /^nb-daily-report-[0-9a-f]{6}$/.test(e.textContent ?? '')
-          ).length;
+          ).filter(e => (e.textContent ?? '') === 'daily-report.ipynb').length;
           w.__notebookJobRows = Math.max(w.__notebookJobRows, n);
         };
         new MutationObserver(count).observe(
@@ -448,7 +562,11 @@ test.describe('Saturn job runs', () => {
         count();
       });
       // Back to the notebook's tab (the logs tab is in front).
-      expect(await page.notebook.activate(NOTEBOOK)).toBe(true);
+      // (exactly: the logs tab's label also names the notebook)
+      await page
+        .getByRole('main')
+        .getByRole('tab', { name: NOTEBOOK, exact: true })
+        .click();
       await button.click();
       // The parameters of the last run are offered again.
       await expect(d.text).toHaveValue('days = 3\nregion = north');
@@ -479,6 +597,137 @@ test.describe('Saturn job runs', () => {
       expect(
         (await jobs(request)).filter(j => NOTEBOOK_JOB.test(j.name))
       ).toHaveLength(1);
+    });
+
+    test('on a schedule of every minute: a run comes by itself, Pause stops it', async ({
+      page,
+      request
+    }) => {
+      // Up to a minute until the cron time, the panel's next read of Saturn,
+      // papermill: more than the default test time.
+      test.setTimeout(300_000);
+      const notebook = await openNotebook(page);
+      await openPanel(page);
+
+      // The toolbar's schedule button, beside Run as Saturn job.
+      const button = notebook
+        .locator('.jp-Toolbar-item[data-jp-item-name="schedule-saturn-job"]')
+        .getByRole('button', {
+          name: 'Run this notebook as a Saturn Cloud job on a schedule (cron, UTC), saving it first'
+        });
+      await expect(button).toBeEnabled();
+      await button.click();
+
+      const form = dialog(page);
+      await expect(form.locator('.jp-Dialog-header')).toHaveText(
+        `Schedule ${NOTEBOOK}`
+      );
+      const frequency = form.locator('select[name="frequency"]');
+      const cron = form.locator('input[name="cron"]');
+      const preview = form.locator('.jp-SaturnPanel-schedulePreview');
+      const accept = form.getByRole('button', {
+        name: 'Schedule',
+        exact: true
+      });
+      // A preset to start with, checked by the server at once.
+      await expect(frequency).toHaveValue('daily');
+      await expect(cron).toHaveValue('0 7 * * *');
+      await expect(preview).toHaveAttribute('data-state', 'ok');
+      await expect(preview).toContainText('every day at 07:00 UTC');
+
+      // A wrong expression: the server's reason, Schedule disabled.
+      await cron.fill('61 * * * *');
+      await expect(preview).toHaveAttribute('data-state', 'error');
+      await expect(preview).not.toBeEmpty();
+      await expect(cron).toHaveAttribute('aria-invalid', 'true');
+      await expect(accept).toBeDisabled();
+
+      // Every minute: the next three runs in the user's time, and the
+      // schedule's time zone said.
+      await cron.fill('* * * * *');
+      await expect(preview).toHaveAttribute('data-state', 'ok');
+      await expect(frequency).toHaveValue('custom');
+      await expect(preview).toContainText(
+        'Runs every minute (time zone of the schedule: UTC).'
+      );
+      await expect(preview.locator('.jp-SaturnPanel-nextRuns li')).toHaveCount(
+        3
+      );
+      await form.locator('textarea[name="parameters"]').fill('days = 3');
+      await expect(accept).toBeEnabled();
+      const [response] = await Promise.all([
+        page.waitForResponse(
+          r =>
+            r.request().method() === 'POST' &&
+            r.url().includes(NOTEBOOK_JOBS_ROUTE),
+          { timeout: SLOW }
+        ),
+        accept.click()
+      ]);
+      expect(response.status()).toBe(202);
+      expect(response.request().postDataJSON()).toEqual({
+        path: NOTEBOOK,
+        parameters: { days: 3 },
+        source: 'recipe',
+        schedule: '* * * * *'
+      });
+      const job = await response.json();
+      expect(job.details).toMatchObject({
+        schedule: '* * * * *',
+        scheduled: true,
+        scheduleTimezone: 'UTC'
+      });
+      const before = new Set(job.details.runs.map((r: any) => r.name));
+      await expect(form).toHaveCount(0);
+
+      // The Jobs section: the notebook's name, its schedule and next run.
+      const row = page.locator(
+        `#saturn-panel-jobs .jp-SaturnPanel-row[data-key="${job.key}"]`
+      );
+      await expect(row.locator('.jp-SaturnPanel-name')).toHaveText(NOTEBOOK);
+      const schedule = row.locator('.jp-SaturnPanel-schedule');
+      await expect(schedule).toHaveAttribute('data-scheduled', 'true');
+      await expect(schedule.locator('.jp-SaturnPanel-scheduleText')).toHaveText(
+        'Scheduled: every minute'
+      );
+      await expect(schedule.locator('.jp-SaturnPanel-nextRun')).toHaveText(
+        /^next run \S/
+      );
+
+      // A run nobody started appears by itself.
+      const newest = runItems(row).first();
+      await expect
+        .poll(
+          async () => {
+            const name = await newest
+              .getAttribute('data-run', { timeout: 1000 })
+              .catch(() => null);
+            return name !== null && !before.has(name);
+          },
+          { timeout: 150_000, intervals: [2000] }
+        )
+        .toBe(true);
+
+      // Pause: the job is marked paused, with no next run.
+      const pause = schedule.locator('.jp-SaturnPanel-action.jp-mod-pause');
+      await expect(pause).toHaveAttribute(
+        'title',
+        `Pause the schedule of ${NOTEBOOK}`
+      );
+      await pause.click();
+      await expect(schedule).toHaveAttribute('data-scheduled', 'false');
+      await expect(schedule.locator('.jp-SaturnPanel-scheduleText')).toHaveText(
+        'Schedule paused (every minute)'
+      );
+      await expect(schedule.locator('.jp-SaturnPanel-nextRun')).toHaveCount(0);
+      await expect(
+        schedule.locator('.jp-SaturnPanel-action.jp-mod-resume')
+      ).toBeEnabled();
+      const listed = (await jobs(request)).find(j => j.key === job.key);
+      expect(listed.details).toMatchObject({
+        schedule: '* * * * *',
+        scheduled: false
+      });
     });
 
     test('from the command palette and from the file browser', async ({
@@ -522,9 +771,13 @@ test.describe('Saturn job runs', () => {
       );
       const run = runItem(row, fromPalette.run);
       await expect(run).toBeVisible({ timeout: SLOW });
+      // Named by its start time and status, never by its pod name.
       await expect(jobAction(run, 'logs')).toHaveAttribute(
         'title',
-        `Show logs of run ${fromPalette.run}`
+        /^Show logs of the run started \S.*, (pending|running|completed)$/
+      );
+      expect(await jobAction(run, 'logs').getAttribute('title')).not.toContain(
+        fromPalette.run
       );
       await jobAction(run, 'logs').click();
       const tab = logsTab(page, jobId(key), fromPalette.run);
@@ -536,7 +789,11 @@ test.describe('Saturn job runs', () => {
 
       // --- The file browser's context menu on the notebook (closed now, so
       // the notebook comes from the file browser, not the current widget).
-      expect(await page.notebook.activate(NOTEBOOK)).toBe(true);
+      // (exactly: the logs tab's label also names the notebook)
+      await page
+        .getByRole('main')
+        .getByRole('tab', { name: NOTEBOOK, exact: true })
+        .click();
       expect(await page.notebook.close(true)).toBe(true);
       await expect(page.locator('.jp-NotebookPanel')).toHaveCount(0);
       // The file browser is behind the Saturn panel in the left sidebar.
@@ -606,7 +863,12 @@ test.describe('Saturn job runs', () => {
       expect(response.status()).toBe(201);
       created = name;
       const answer = await response.json();
-      expect(answer).toMatchObject({ type: 'job', name, owner: 'alice' });
+      expect(answer).toMatchObject({
+        kind: 'job',
+        name,
+        owner: 'alice',
+        key: `saturn/job/${answer.id}`
+      });
 
       await openPanel(page);
       const row = jobRow(page, name);
@@ -651,9 +913,13 @@ test.describe('Saturn job runs', () => {
         { timeout: SLOW }
       );
 
-      // "Stop run …" in the panel.
+      // "Stop the run started …" in the panel.
       const stop = jobAction(item, 'stop');
-      await expect(stop).toHaveAttribute('title', `Stop run ${runName}`);
+      await expect(stop).toHaveAttribute(
+        'title',
+        /^Stop the run started \S.*$/
+      );
+      expect(await stop.getAttribute('title')).not.toContain(runName);
       await stop.click();
 
       await expect(item).toHaveAttribute('data-status', 'stopped', {

@@ -30,7 +30,7 @@ test('a notebook run as a Saturn job, with its logs', async ({ page }) => {
   await page.locator('.jp-Dialog .jp-mod-accept').click();
 
   // The notebook's job appears in the Jobs section with its new run; open the run's logs.
-  const job = jobRow(page, 'nb-daily-report-[0-9a-f]{6}');
+  const job = jobRow(page, 'daily-report\\.ipynb');
   await expect(runItems(job).first()).toBeVisible({ timeout: PAPERMILL });
   await runItems(job).first().locator('.jp-SaturnPanel-action.jp-mod-logs').click();
   const lines = page.locator('.jp-SaturnPanel-logs .jp-SaturnPanel-logLines');

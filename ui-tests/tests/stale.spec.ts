@@ -1,0 +1,177 @@
+/**
+ * State that never lies: when Saturn Cloud stops answering (the simulator's
+ * outage route), the panel keeps the rows Saturn last reported, marked as
+ * the last known state, says so in every Saturn section with a Retry, gives
+ * blocked actions their reason, and comes back live after a Retry once the
+ * outage ends.
+ */
+import { expect, test } from '@jupyterlab/galata';
+import type { APIRequestContext } from '@playwright/test';
+
+import {
+  SLOW,
+  openPanel,
+  panelConfig,
+  resources,
+  simulatorOrigin
+} from './helpers';
+
+/**
+ * The simulator's admin token run_servers.py sets (a fixed test value of
+ * this test setup), for its control routes.
+ */
+const SIMULATOR_ADMIN_TOKEN = 'ui-admin-token-0123456789';
+
+/** Make every Saturn API call of the simulator answer 503 for `seconds` (0 ends it). */
+async function outage(
+  request: APIRequestContext,
+  origin: string,
+  seconds: number
+): Promise<void> {
+  const response = await request.post(`${origin}/_simulator/outage`, {
+    data: { seconds },
+    headers: { Authorization: `token ${SIMULATOR_ADMIN_TOKEN}` }
+  });
+  expect(response.status()).toBe(200);
+}
+
+test.describe('A Saturn Cloud outage', () => {
+  let origin: string | null = null;
+
+  test.afterEach(async ({ request }) => {
+    if (origin) {
+      await outage(request, origin, 0);
+      origin = null;
+    }
+  });
+
+  test('keeps the last known rows, marked, with one notice, reasons and a Retry', async ({
+    page,
+    request
+  }) => {
+    await openPanel(page);
+    const before = (await resources(request)).filter(
+      r => r.backend === 'saturn'
+    );
+    const workspaces = before.filter(r => r.kind === 'workspace');
+    const jobs = before.filter(r => r.kind === 'job');
+    expect(workspaces.length).toBeGreaterThan(0);
+    expect(jobs.length).toBeGreaterThan(0);
+    await expect(
+      page.locator('#saturn-panel-jobs .jp-SaturnPanel-row[data-kind="job"]')
+    ).toHaveCount(jobs.length, { timeout: SLOW });
+
+    // --- Saturn goes down; the server notices on its next read.
+    origin = await simulatorOrigin(request);
+    await outage(request, origin, 60);
+    await expect
+      .poll(
+        async () => {
+          await request.post('/saturn-panel/refresh', {
+            data: { backend: 'saturn' }
+          });
+          return (await panelConfig(request)).saturn.stale;
+        },
+        { timeout: SLOW, intervals: [1000, 2000, 3000] }
+      )
+      .toBe(true);
+
+    // --- The same notice in both Saturn sections, with Retry; the
+    // headline is a sentence, not an address.
+    const saturnNotice = page.locator(
+      '#saturn-panel-saturn .jp-SaturnPanel-notice[data-backend="saturn"]'
+    );
+    const jobsNotice = page.locator(
+      '#saturn-panel-jobs .jp-SaturnPanel-notice[data-backend="saturn"]'
+    );
+    await expect(saturnNotice).toHaveAttribute('data-condition', 'stale', {
+      timeout: SLOW
+    });
+    await expect(jobsNotice).toHaveAttribute('data-condition', 'stale');
+    const headline = saturnNotice.locator('.jp-SaturnPanel-noticeTitle');
+    await expect(headline).toContainText('Saturn Cloud');
+    await expect(headline).not.toContainText('http');
+    expect(
+      await jobsNotice.locator('.jp-SaturnPanel-noticeTitle').textContent()
+    ).toBe(await headline.textContent());
+    for (const notice of [saturnNotice, jobsNotice]) {
+      await expect(notice.locator('.jp-SaturnPanel-noticeStale')).toContainText(
+        /last known state, as of (just now|\d+ minutes? ago)/
+      );
+      await expect(
+        notice.getByRole('button', { name: 'Retry reading Saturn Cloud' })
+      ).toBeEnabled();
+    }
+
+    // --- Every row stays, marked as last known; no live link is offered.
+    const staleWorkspaces = page.locator(
+      '#saturn-panel-saturn .jp-SaturnPanel-row[data-kind="workspace"][data-stale="true"]'
+    );
+    await expect(staleWorkspaces).toHaveCount(workspaces.length);
+    const staleJobs = page.locator(
+      '#saturn-panel-jobs .jp-SaturnPanel-row[data-kind="job"][data-stale="true"]'
+    );
+    await expect(staleJobs).toHaveCount(jobs.length);
+    await expect(
+      staleWorkspaces.first().locator('.jp-SaturnPanel-lastKnown')
+    ).toHaveText(/^last known, as of /);
+    await expect(
+      page.locator('#saturn-panel-saturn a.jp-SaturnPanel-link')
+    ).toHaveCount(0);
+    await expect(
+      page.locator('#saturn-panel-saturn .jp-SaturnPanel-openLink')
+    ).toHaveCount(0);
+
+    // --- A blocked action says why: a job's Run button, and the palette.
+    const runButton = staleJobs
+      .first()
+      .locator('.jp-SaturnPanel-action.jp-mod-run');
+    if ((await runButton.count()) > 0) {
+      // A jp-button: disabled through its aria-disabled attribute.
+      await expect(runButton).toHaveAttribute('aria-disabled', 'true');
+      await expect(runButton).toHaveAttribute('title', /last known state/);
+    }
+    await page.keyboard.press('Control+Shift+C');
+    const palette = page.locator('#modal-command-palette');
+    await expect(palette).toBeVisible();
+    await palette
+      .locator('.lm-CommandPalette-input')
+      .fill('New Workspace from Recipe');
+    const item = palette.locator('.lm-CommandPalette-item', {
+      hasText: 'New Workspace from Recipe…'
+    });
+    // Shown, not silently hidden as a disabled entry: its caption says why,
+    // and running it says so again.
+    await expect(item).toBeVisible();
+    await expect(item.locator('.lm-CommandPalette-itemCaption')).toContainText(
+      'What the panel shows is the last known state'
+    );
+    await page.keyboard.press('Escape');
+
+    // --- The outage ends; Retry brings Saturn back live.
+    await outage(request, origin, 0);
+    origin = null;
+    const retry = saturnNotice.getByRole('button', {
+      name: 'Retry reading Saturn Cloud'
+    });
+    await expect(async () => {
+      if ((await retry.count()) > 0) {
+        await retry.click({ timeout: 2000 });
+      }
+      await expect(
+        saturnNotice.and(page.locator('[data-condition="stale"]'))
+      ).toHaveCount(0, { timeout: 12_000 });
+    }).toPass({ timeout: SLOW });
+    await expect(
+      jobsNotice.and(page.locator('[data-condition="stale"]'))
+    ).toHaveCount(0);
+    await expect(page.locator('#saturn-panel [data-stale="true"]')).toHaveCount(
+      0
+    );
+    await expect(
+      page.locator(
+        '#saturn-panel-saturn .jp-SaturnPanel-row[data-kind="workspace"]'
+      )
+    ).toHaveCount(workspaces.length);
+  });
+});
