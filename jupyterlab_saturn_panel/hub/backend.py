@@ -52,6 +52,18 @@ def _reachable(configured: bool, contacted: bool, error: PanelError | None) -> b
     return True if contacted or error is not None else None
 
 
+def progress_event(line: str) -> dict[str, Any] | None:
+    """The event of one line of the hub's progress stream (``data: {...}``), or None for
+    keepalives, comments and anything else the hub may add."""
+    if not line.startswith("data:"):
+        return None
+    try:
+        event = json.loads(line[5:].strip())
+    except ValueError:
+        return None
+    return event if isinstance(event, dict) else None
+
+
 @dataclass
 class HubSettings:
     """The traits of ``c.SaturnPanel`` the hub backend uses."""
@@ -248,13 +260,8 @@ class HubBackend:
         key = hub_key(user, name)
 
         def on_line(line: str) -> None:
-            if not line.startswith("data:"):
-                return  # keepalive blank lines and anything else the hub may add
-            try:
-                event = json.loads(line[5:].strip())
-            except ValueError:
-                return
-            if isinstance(event, dict):
+            event = progress_event(line)
+            if event is not None:
                 self._on_progress_event(user, name, event)
 
         outcome = "ended"
@@ -456,13 +463,8 @@ class HubBackend:
         found: list[str] = []
 
         def on_line(line: str) -> None:
-            if not line.startswith("data:"):
-                return
-            try:
-                event = json.loads(line[5:].strip())
-            except ValueError:
-                return
-            if isinstance(event, dict) and event.get("failed") and event.get("message"):
+            event = progress_event(line)
+            if event is not None and event.get("failed") and event.get("message"):
                 found.append(str(event["message"]))
 
         try:

@@ -8,7 +8,10 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import type {
+  ReadonlyJSONObject,
+  ReadonlyPartialJSONObject
+} from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 
 import {
@@ -130,19 +133,7 @@ export function addRunNotebookCommand(
         'Run this notebook as a Saturn Cloud job (papermill), saving it first'
       ),
     icon: iconOutsidePalette(saturnJobIcon),
-    describedBy: {
-      args: {
-        type: 'object',
-        properties: {
-          path: {
-            type: 'string',
-            description: trans.__(
-              'The notebook (.ipynb), relative to the Jupyter root'
-            )
-          }
-        }
-      }
-    },
+    describedBy: notebookPathArgs(trans),
     isEnabled: args =>
       (saturnUsable(model) && notebookPath(args) !== null) ||
       explainInPalette(args, saturnBlockedReason(model, trans)),
@@ -254,6 +245,27 @@ export function addRunNotebookCommand(
  * browser's context menu, `fromFileBrowser`) the selected notebook, else the
  * current notebook.
  */
+/**
+ * The arguments of a command that acts on one notebook, for the palette and other extensions.
+ */
+export function notebookPathArgs(trans: TranslationBundle): {
+  args: ReadonlyJSONObject;
+} {
+  return {
+    args: {
+      type: 'object',
+      properties: {
+        path: {
+          type: 'string',
+          description: trans.__(
+            'The notebook (.ipynb), relative to the Jupyter root'
+          )
+        }
+      }
+    }
+  };
+}
+
 export function argNotebookPath(
   args: ReadonlyPartialJSONObject,
   fileBrowser: IDefaultFileBrowser | null,

@@ -30,6 +30,7 @@ import {
 } from '../api';
 import {
   argKey,
+  explainInPalette,
   iconOutsidePalette,
   reportError,
   saturnBlockedReason,
@@ -48,6 +49,7 @@ import {
   describeNotebookJob,
   notebookJobRequest,
   notebookParametersCell,
+  notebookPathArgs,
   saveNotebookIfDirty
 } from './notebookJob';
 import { formatParameters } from './parameters';
@@ -153,22 +155,12 @@ export function addScheduleCommands(
           'Run this notebook as a Saturn Cloud job on a schedule (cron, UTC), saving it first'
         ),
       icon: iconOutsidePalette(historyIcon),
-      describedBy: {
-        args: {
-          type: 'object',
-          properties: {
-            path: {
-              type: 'string',
-              description: trans.__(
-                'The notebook (.ipynb), relative to the Jupyter root'
-              )
-            }
-          }
-        }
-      },
+      describedBy: notebookPathArgs(trans),
       isEnabled: args =>
-        saturnUsable(model) &&
-        argNotebookPath(args, options.fileBrowser, notebookTracker) !== null,
+        (saturnUsable(model) &&
+          argNotebookPath(args, options.fileBrowser, notebookTracker) !==
+            null) ||
+        explainInPalette(args, saturnBlockedReason(model, trans)),
       execute: async args => {
         const path = argNotebookPath(
           args,
