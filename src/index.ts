@@ -17,6 +17,7 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import {
@@ -71,7 +72,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     IDefaultFileBrowser,
     ILauncher,
-    INotebookTracker
+    INotebookTracker,
+    IStateDB
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -81,7 +83,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     fileBrowser: IDefaultFileBrowser | null,
     launcher: ILauncher | null,
-    notebookTracker: INotebookTracker | null
+    notebookTracker: INotebookTracker | null,
+    state: IStateDB | null
   ): void => {
     translator = translator ?? nullTranslator;
     const trans = translator.load(TRANSLATION_DOMAIN);
@@ -144,6 +147,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       notifier,
       translator,
       fileBrowser,
+      state,
       refresh: async () => {
         if (await loadConfig()) {
           connection.reconnect();

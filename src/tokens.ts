@@ -32,9 +32,15 @@ export namespace CommandIDs {
    */
   export const refresh = 'saturn-panel:refresh';
   /**
-   * Start a resource. Args `{key?: string}`; asks which one without `key`.
+   * Start a resource. Args `{key?: string, userOptions?: object}` (a hub
+   * server's spawner `user_options`); asks which one without `key`.
    */
   export const start = 'saturn-panel:start';
+  /**
+   * Start a stopped hub server with the hub's options chosen in a form (or
+   * open the hub's start page when none are configured). Args `{key?}`.
+   */
+  export const startWithOptions = 'saturn-panel:start-with-options';
   /**
    * Stop a resource. Args `{key?: string}`.
    */

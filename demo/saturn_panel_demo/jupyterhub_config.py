@@ -7,6 +7,8 @@ import json
 import os
 import sys
 
+from saturn_panel_demo.profiles import DEMO_PROFILES
+
 c = get_config()  # type: ignore[name-defined]  # noqa: F821  (JupyterHub provides it)
 
 run_dir = os.environ["SP_HUB_DIR"]
@@ -32,6 +34,8 @@ c.JupyterHub.spawner_class = "saturn_panel_demo.slow_spawner.SlowProgressSpawner
 c.SlowProgressSpawner.step_delay = float(os.environ.get("SP_STEP_DELAY", "1"))
 c.SlowProgressSpawner.steps = int(os.environ.get("SP_STEPS", "4"))
 c.SlowProgressSpawner.stop_delay = float(os.environ.get("SP_STOP_DELAY", "0"))
+# The demo's two profiles; the panel gets the same list (launcher.PanelStack).
+c.SlowProgressSpawner.profile_list = DEMO_PROFILES
 c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(run_dir, "home", "{username}")
 c.Spawner.default_url = "/lab"
 c.Spawner.http_timeout = 60

@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from .local_hub import LocalHub, free_port
+from .profiles import DEMO_PROFILES
 
 if TYPE_CHECKING:
     from saturn_cloud_simulator.process import SimulatorProcess
@@ -323,6 +324,8 @@ class PanelStack:
                 if self.hub_token_user:
                     token = self.hub.create_token(self.hub_token_user, list(self.hub_token_scopes), note="saturn-panel")
                 settings.update(hub_api_url=self.hub.api_url, hub_api_token=token, hub_public_url=self.hub.public_url)
+                # The same profiles as the demo hub's spawner (jupyterhub_config.py).
+                settings["hub_spawn_options"] = DEMO_PROFILES
             if self.simulator is not None:
                 self.simulator.start()
                 settings.update(saturn_url=self.simulator.url, saturn_token=self.simulator.token)

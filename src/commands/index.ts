@@ -5,6 +5,7 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICommandPalette } from '@jupyterlab/apputils';
 import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import type { IStateDB } from '@jupyterlab/statedb';
 import type { ITranslator } from '@jupyterlab/translation';
 import { refreshIcon } from '@jupyterlab/ui-components';
 import { DisposableSet, IDisposable } from '@lumino/disposable';
@@ -18,6 +19,7 @@ import {
   addRecipeFileMenuItem
 } from './createFromRecipe';
 import { addCreateServerCommand } from './createServer';
+import { addStartOptionsCommand } from './startOptions';
 import { iconOutsidePalette, refreshCommandsOn } from './kit';
 import {
   addResourceCommands,
@@ -27,6 +29,7 @@ import {
 
 export * from './actionNotifier';
 export * from './kit';
+export * from './startOptions';
 
 /**
  * What the commands need.
@@ -48,6 +51,10 @@ export interface ICommandsOptions {
    * Show the panel.
    */
   openPanel: () => void;
+  /**
+   * Where the last start options of each server are kept.
+   */
+  state?: IStateDB | null;
 }
 
 /**
@@ -77,6 +84,7 @@ export function addCommands(options: ICommandsOptions): IDisposable {
   );
   disposables.add(addResourceCommands({ ...options, trans }));
   disposables.add(addCreateServerCommand({ ...options, trans }));
+  disposables.add(addStartOptionsCommand({ ...options, trans }));
   disposables.add(addCreateFromRecipeCommand({ ...options, trans }));
 
   // Buttons, menus and the palette follow the model's state.
@@ -85,6 +93,7 @@ export function addCommands(options: ICommandsOptions): IDisposable {
       commands,
       [
         ...RESOURCE_COMMANDS,
+        CommandIDs.startWithOptions,
         CommandIDs.createServer,
         CommandIDs.createFromRecipe
       ],
@@ -111,6 +120,7 @@ export const PALETTE_COMMANDS: ReadonlyArray<string> = [
   CommandIDs.openPanel,
   CommandIDs.refresh,
   CommandIDs.start,
+  CommandIDs.startWithOptions,
   CommandIDs.stop,
   CommandIDs.open,
   CommandIDs.remove,

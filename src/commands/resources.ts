@@ -11,7 +11,7 @@ import {
   runIcon,
   stopIcon
 } from '@jupyterlab/ui-components';
-import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import type { JSONObject, ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { DisposableSet, IDisposable } from '@lumino/disposable';
 
 import {
@@ -78,6 +78,12 @@ export function addResourceCommands(
           type: 'string',
           description: trans.__(
             'Resource key: hub/{user}/{name}, saturn/workspace/{id}'
+          )
+        },
+        userOptions: {
+          type: 'object',
+          description: trans.__(
+            "start only: a hub server's user_options (profile, profile-option-{name})"
           )
         }
       }
@@ -183,7 +189,10 @@ export function addResourceCommands(
       pick: { title: string; accept: string; empty: string };
     },
     icon: LabIcon,
-    act: (resource: IResource) => Promise<void> | void
+    act: (
+      resource: IResource,
+      args: ReadonlyPartialJSONObject
+    ) => Promise<void> | void
   ): void => {
     disposables.add(
       commands.addCommand(id, {
@@ -246,7 +255,7 @@ export function addResourceCommands(
           const key = await resolveKey(args, action, texts.pick);
           const resource = key !== null ? checkResource(key, action) : null;
           if (resource) {
-            await act(resource);
+            await act(resource, args);
           }
         }
       })
@@ -269,7 +278,16 @@ export function addResourceCommands(
       }
     },
     runIcon,
-    resource => runAction(resource, 'start', startResource)
+    (resource, args) => {
+      const userOptions = Private.userOptions(args);
+      if (userOptions === undefined) {
+        warn(trans.__('userOptions must be an object.'));
+        return;
+      }
+      return runAction(resource, 'start', r =>
+        startResource(r, userOptions ?? undefined)
+      );
+    }
   );
 
   addResourceCommand(
@@ -353,6 +371,7 @@ export function addResourceContextMenuItems(app: JupyterFrontEnd): IDisposable {
   [
     CommandIDs.open,
     CommandIDs.start,
+    CommandIDs.startWithOptions,
     CommandIDs.stop,
     CommandIDs.remove
   ].forEach((command, i) => {
@@ -372,6 +391,22 @@ export function addResourceContextMenuItems(app: JupyterFrontEnd): IDisposable {
  * A module-private namespace.
  */
 namespace Private {
+  /**
+   * The `userOptions` argument of a start: an object, null without one, or
+   * undefined when it is not an object.
+   */
+  export function userOptions(
+    args: ReadonlyPartialJSONObject
+  ): JSONObject | null | undefined {
+    const value = args.userOptions;
+    if (value === undefined || value === null) {
+      return null;
+    }
+    return typeof value === 'object' && !Array.isArray(value)
+      ? (value as JSONObject)
+      : undefined;
+  }
+
   /**
    * Whether an action on a resource belongs to the job commands instead
    * (stopping a job means stopping one of its runs: `saturn-panel:stop-run`).

@@ -8,3 +8,4 @@ export * from './notebookJob';
 export * from './pickResource';
 export * from './recipe';
 export * from './schedule';
+export * from './startOptions';

@@ -1,0 +1,228 @@
+/**
+ * `saturn-panel:start-with-options`: start a stopped hub server with the
+ * hub's start options chosen in a form (the last choice for the server
+ * remembered), or, when none are configured, open the hub's own start page
+ * of the server in a new tab.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import type { IStateDB } from '@jupyterlab/statedb';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { runIcon } from '@jupyterlab/ui-components';
+import type { JSONObject, ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import type { IDisposable } from '@lumino/disposable';
+
+import { errorDetails, IResource, resourceLabel, startResource } from '../api';
+import {
+  initialOptions,
+  pickResource,
+  showFormDialog,
+  StartOptionsBody
+} from '../dialogs';
+import type { ResourceModel } from '../model';
+import { CommandIDs, PLUGIN_ID } from '../tokens';
+import type { ActionNotifier } from './actionNotifier';
+import {
+  actionBlockedReason,
+  argKey,
+  iconOutsidePalette,
+  openInNewTab,
+  sendAndApply,
+  warn
+} from './kit';
+
+/**
+ * What the command needs.
+ */
+export interface IStartOptionsCommandOptions {
+  app: JupyterFrontEnd;
+  model: ResourceModel;
+  notifier: ActionNotifier;
+  trans: TranslationBundle;
+  /**
+   * Where the last choice of each server is kept, if anywhere.
+   */
+  state?: IStateDB | null;
+}
+
+/**
+ * The state id of the last options a server was started with.
+ */
+export function startOptionsStateId(key: string): string {
+  return `${PLUGIN_ID}:start-options:${key}`;
+}
+
+/**
+ * Whether a resource is a hub server that can be started now.
+ */
+function isStartableServer(
+  model: ResourceModel,
+  resource: IResource | undefined
+): resource is IResource {
+  return (
+    !!resource &&
+    resource.kind === 'server' &&
+    resource.backend === 'hub' &&
+    model.canDo(resource.key, 'start')
+  );
+}
+
+/**
+ * Register `saturn-panel:start-with-options`.
+ */
+export function addStartOptionsCommand(
+  options: IStartOptionsCommandOptions
+): IDisposable {
+  const { app, model, notifier, trans } = options;
+  const state = options.state ?? null;
+
+  const startable = (): IResource[] =>
+    model.eligible('start').filter(r => isStartableServer(model, r));
+
+  const argResource = (
+    args: ReadonlyPartialJSONObject
+  ): IResource | undefined => {
+    const key = argKey(app, model, args);
+    return key !== null ? model.get(key) : undefined;
+  };
+
+  const remembered = async (key: string): Promise<JSONObject | null> => {
+    if (!state) {
+      return null;
+    }
+    try {
+      const value = await state.fetch(startOptionsStateId(key));
+      return typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value)
+        ? (value as JSONObject)
+        : null;
+    } catch {
+      return null;
+    }
+  };
+
+  const remember = async (key: string, value: JSONObject): Promise<void> => {
+    try {
+      await state?.save(startOptionsStateId(key), value);
+    } catch {
+      // Remembering is a convenience: a start does not fail for it.
+    }
+  };
+
+  return app.commands.addCommand(CommandIDs.startWithOptions, {
+    label: args => {
+      const resource = argResource(args);
+      return resource
+        ? trans.__('Start %1 with Options…', resourceLabel(resource, trans))
+        : trans.__('Start Server with Options…');
+    },
+    caption: args => {
+      const key = argKey(app, model, args);
+      return (
+        (key !== null
+          ? actionBlockedReason(model, key, 'start', trans)
+          : null) ??
+        trans.__(
+          'Start a JupyterHub server with the options the hub offers (profile, image…)'
+        )
+      );
+    },
+    icon: iconOutsidePalette(runIcon),
+    describedBy: {
+      args: {
+        type: 'object' as const,
+        properties: {
+          key: {
+            type: 'string',
+            description: trans.__(
+              'Resource key of a hub server: hub/{user}/{name}'
+            )
+          }
+        }
+      }
+    },
+    isEnabled: args => {
+      const key = argKey(app, model, args);
+      return key !== null
+        ? isStartableServer(model, model.get(key))
+        : startable().length > 0;
+    },
+    isVisible: args =>
+      args.contextMenu !== true || isStartableServer(model, argResource(args)),
+    execute: async args => {
+      let key = argKey(app, model, args);
+      if (key === null) {
+        key = await pickResource({
+          title: trans.__('Start a Server with Options'),
+          acceptLabel: trans.__('Next'),
+          emptyMessage: trans.__('No JupyterHub server can be started now.'),
+          resources: startable(),
+          trans
+        });
+        if (key === null) {
+          return;
+        }
+      }
+      const resource = model.get(key);
+      if (!resource || resource.kind !== 'server') {
+        warn(trans.__('No JupyterHub server "%1".', key));
+        return;
+      }
+      if (!model.canDo(key, 'start')) {
+        warn(
+          actionBlockedReason(model, key, 'start', trans) ??
+            trans.__(
+              '%1 cannot be started now.',
+              resourceLabel(resource, trans)
+            )
+        );
+        return;
+      }
+      const spawnOptions = model.config?.hub.spawnOptions ?? null;
+      if (!spawnOptions) {
+        // The hub cannot say its options: its own start page can.
+        const page = resource.details.spawnPage;
+        if (typeof page === 'string' && page) {
+          if (!openInNewTab(page)) {
+            warn(trans.__('The browser blocked the new tab of %1.', page));
+          }
+        } else {
+          warn(trans.__('The hub offers no start options for %1.', key));
+        }
+        return;
+      }
+      const resourceKey = key;
+      const label = resourceLabel(resource, trans);
+      const send = async (value: JSONObject): Promise<string | null> => {
+        const current = model.get(resourceKey) ?? resource;
+        try {
+          await sendAndApply(
+            model,
+            resourceKey,
+            () => startResource(current, value),
+            false
+          );
+        } catch (error) {
+          return errorDetails(error, trans);
+        }
+        notifier.track(resourceKey, 'start', label);
+        notifier.accepted(resourceKey);
+        await remember(resourceKey, value);
+        return null;
+      };
+      const body = new StartOptionsBody(
+        spawnOptions.schema,
+        initialOptions(spawnOptions.schema, await remembered(resourceKey)),
+        trans,
+        send
+      );
+      await showFormDialog({
+        title: trans.__('Start %1 with Options', label),
+        body,
+        acceptLabel: trans.__('Start'),
+        trans,
+        focusNodeSelector: 'select, input'
+      });
+    }
+  });
+}

@@ -1,0 +1,321 @@
+/**
+ * The start-with-options dialog: the hub's start options (a JSON Schema, as
+ * the server gives `hub.spawnOptions`) rendered with JupyterLab's own form
+ * component, the one the Settings editor uses. Its form data is the
+ * `userOptions` of the start.
+ */
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { FormComponent } from '@jupyterlab/ui-components';
+import type { JSONObject, JSONValue } from '@lumino/coreutils';
+import type { RJSFSchema, ValidatorType } from '@rjsf/utils';
+import * as React from 'react';
+
+import { FormBody } from './form';
+
+/**
+ * Whether a value matches a schema, for the keywords start options use:
+ * `type`, `const`, `enum`, `properties`, `required`, `oneOf`, `anyOf`,
+ * `allOf` (others are not checked: the server checks the options again).
+ */
+export function matchesSchema(schema: unknown, value: unknown): boolean {
+  if (!isObject(schema)) {
+    return true;
+  }
+  if ('const' in schema && !sameJSON(schema.const, value)) {
+    return false;
+  }
+  if (
+    Array.isArray(schema.enum) &&
+    !schema.enum.some(item => sameJSON(item, value))
+  ) {
+    return false;
+  }
+  if (typeof schema.type === 'string' && !hasType(schema.type, value)) {
+    return false;
+  }
+  if (isObject(value)) {
+    if (isObject(schema.properties)) {
+      for (const [name, sub] of Object.entries(schema.properties)) {
+        if (name in value && !matchesSchema(sub, value[name])) {
+          return false;
+        }
+      }
+    }
+    if (
+      Array.isArray(schema.required) &&
+      schema.required.some(name => typeof name === 'string' && !(name in value))
+    ) {
+      return false;
+    }
+  }
+  if (
+    Array.isArray(schema.oneOf) &&
+    schema.oneOf.filter(sub => matchesSchema(sub, value)).length !== 1
+  ) {
+    return false;
+  }
+  if (
+    Array.isArray(schema.anyOf) &&
+    !schema.anyOf.some(sub => matchesSchema(sub, value))
+  ) {
+    return false;
+  }
+  if (
+    Array.isArray(schema.allOf) &&
+    !schema.allOf.every(sub => matchesSchema(sub, value))
+  ) {
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The properties (and required names) of an object schema for some form
+ * data: its own, and those of the `dependencies` branches the data selects.
+ */
+export function resolveProperties(
+  schema: JSONObject,
+  data: JSONObject
+): { properties: { [name: string]: JSONObject }; required: string[] } {
+  const properties: { [name: string]: JSONObject } = {};
+  const required: string[] = [];
+  const add = (part: unknown) => {
+    if (!isObject(part)) {
+      return;
+    }
+    if (isObject(part.properties)) {
+      for (const [name, sub] of Object.entries(part.properties)) {
+        if (isObject(sub)) {
+          // A branch's `{const}` only selects it; the field is the root's.
+          properties[name] =
+            name in properties
+              ? properties[name]
+              : (sub as unknown as JSONObject);
+        }
+      }
+    }
+    if (Array.isArray(part.required)) {
+      for (const name of part.required) {
+        if (typeof name === 'string' && !required.includes(name)) {
+          required.push(name);
+        }
+      }
+    }
+  };
+  add(schema);
+  if (isObject(schema.dependencies)) {
+    for (const [name, dependency] of Object.entries(schema.dependencies)) {
+      if (!(name in data) || !isObject(dependency)) {
+        continue;
+      }
+      const branches = Array.isArray(dependency.oneOf)
+        ? dependency.oneOf
+        : [dependency];
+      // As rjsf does: a branch is chosen by its schema of that field alone.
+      for (const branch of branches) {
+        const condition =
+          isObject(branch) && isObject(branch.properties)
+            ? branch.properties[name]
+            : undefined;
+        if (condition !== undefined && matchesSchema(condition, data[name])) {
+          add(branch);
+        }
+      }
+    }
+  }
+  return { properties, required };
+}
+
+/**
+ * The form data to open the dialog with: each field's remembered value when
+ * the schema still offers it, else its default.
+ */
+export function initialOptions(
+  schema: JSONObject,
+  remembered: JSONObject | null
+): JSONObject {
+  const data: JSONObject = {};
+  // Two passes: the root's fields select the branches that add more.
+  for (let pass = 0; pass < 2; pass++) {
+    const { properties } = resolveProperties(schema, data);
+    for (const [name, sub] of Object.entries(properties)) {
+      if (name in data) {
+        continue;
+      }
+      const last = remembered ? remembered[name] : undefined;
+      if (last !== undefined && matchesSchema(sub, last)) {
+        data[name] = last;
+      } else if (sub.default !== undefined) {
+        data[name] = sub.default;
+      }
+    }
+  }
+  return data;
+}
+
+/**
+ * The form data without fields the chosen branches do not have (a GPU
+ * image left over after choosing the CPU profile).
+ */
+export function pruneOptions(schema: JSONObject, data: JSONObject): JSONObject {
+  const { properties } = resolveProperties(schema, data);
+  const pruned: JSONObject = {};
+  for (const [name, value] of Object.entries(data)) {
+    if (name in properties && value !== undefined) {
+      pruned[name] = value;
+    }
+  }
+  return pruned;
+}
+
+/**
+ * Whether form data is complete and each field holds a value it may.
+ */
+export function isCompleteOptions(
+  schema: JSONObject,
+  data: JSONObject
+): boolean {
+  const { properties, required } = resolveProperties(schema, data);
+  return (
+    required.every(name => data[name] !== undefined) &&
+    Object.entries(properties).every(
+      ([name, sub]) =>
+        data[name] === undefined || matchesSchema(sub, data[name])
+    )
+  );
+}
+
+/**
+ * The form's validator: rjsf asks it which `dependencies` branch the data
+ * selects; completeness is checked by the dialog, the options by the server.
+ */
+export const startOptionsValidator: ValidatorType = {
+  validateFormData: () => ({ errors: [], errorSchema: {} }),
+  toErrorList: () => [],
+  isValid: (schema, formData) => matchesSchema(schema, formData),
+  rawValidation: () => ({ errors: [] })
+};
+
+/**
+ * The body of the start-with-options dialog.
+ */
+export class StartOptionsBody extends FormBody<JSONObject> {
+  /**
+   * Create the body.
+   *
+   * @param schema - the options' JSON Schema
+   * @param initial - the form data to open with (see `initialOptions`)
+   * @param send - starts the server with the options; resolves the server's
+   * refusal, or null
+   */
+  constructor(
+    schema: JSONObject,
+    initial: JSONObject,
+    trans: TranslationBundle,
+    send?: (value: JSONObject) => Promise<string | null>
+  ) {
+    super(send);
+    this._schema = schema;
+    this._data = initial;
+    this._trans = trans;
+    this.addClass('jp-SaturnPanel-startOptions');
+  }
+
+  getValue(): JSONObject {
+    return pruneOptions(this._schema, this._data);
+  }
+
+  isValid(): boolean {
+    return isCompleteOptions(this._schema, this._data);
+  }
+
+  render(): JSX.Element {
+    const descriptions = this._descriptions();
+    return (
+      <>
+        <FormComponent
+          schema={this._schema as RJSFSchema}
+          formData={this._data}
+          validator={startOptionsValidator}
+          idPrefix="jp-SaturnPanel-startOptions"
+          onChange={event => {
+            this._data = (event.formData ?? {}) as JSONObject;
+            this.update();
+          }}
+        />
+        {descriptions.map(text => (
+          <p key={text} className="jp-SaturnPanel-startOptionsDescription">
+            {text}
+          </p>
+        ))}
+        {this.renderFeedback(this._trans.__('Starting…'))}
+      </>
+    );
+  }
+
+  /**
+   * The descriptions of the choices made (a profile's "1 T4 GPU").
+   */
+  private _descriptions(): string[] {
+    const { properties } = resolveProperties(this._schema, this._data);
+    const texts: string[] = [];
+    for (const [name, sub] of Object.entries(properties)) {
+      if (!Array.isArray(sub.oneOf)) {
+        continue;
+      }
+      const chosen = sub.oneOf.find(
+        choice => isObject(choice) && sameJSON(choice.const, this._data[name])
+      );
+      if (
+        isObject(chosen) &&
+        typeof chosen.description === 'string' &&
+        chosen.description
+      ) {
+        texts.push(chosen.description);
+      }
+    }
+    return texts;
+  }
+
+  private _schema: JSONObject;
+  private _data: JSONObject;
+  private _trans: TranslationBundle;
+}
+
+/**
+ * Whether a value is a plain object.
+ */
+function isObject(value: unknown): value is { [key: string]: JSONValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Whether a value is of a JSON Schema type.
+ */
+function hasType(type: string, value: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'object':
+      return isObject(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'null':
+      return value === null;
+    default:
+      return true;
+  }
+}
+
+/**
+ * Whether two JSON values are equal.
+ */
+function sameJSON(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
