@@ -44,3 +44,40 @@ async def test_a_profile_chosen_in_lab_reaches_the_spawner(jp_fetch: Any, open_e
 
     await jp_fetch(f"{SERVERS}/alice/gpubox", method="DELETE", params={"remove": "1"})
     await tab.wait_for(lambda n, d: n == "removed" and d["key"] == "hub/alice/gpubox")
+
+
+SIZE_SCHEMA = {
+    "type": "object",
+    "properties": {"size": {"type": "string", "title": "Size", "enum": ["small", "large"], "default": "small"}},
+    "required": ["size"],
+}
+
+
+class TestJsonSchemaOptions:
+    """The other shape: a JSON Schema whose form data is the user_options, for any spawner."""
+
+    @pytest.fixture
+    def panel_config(self, local_hub: Any) -> dict[str, Any]:
+        return {
+            "hub_api_url": local_hub.api_url,
+            "hub_api_token": local_hub.admin_token,
+            "hub_public_url": local_hub.public_url,
+            "hub_poll_interval": 0.5,
+            "hub_spawn_options": SIZE_SCHEMA,
+        }
+
+    async def test_the_form_data_is_what_the_spawner_gets(
+        self, jp_fetch: Any, open_events: Any, local_hub: Any
+    ) -> None:
+        hub = body(await jp_fetch("saturn-panel", "config"))["hub"]
+        assert hub["spawnOptions"] == {"source": "schema", "schema": SIZE_SCHEMA}
+        tab = open_events()
+        await tab.ready()
+        chosen = {"size": "large"}
+        await jp_fetch(f"{SERVERS}/alice/sized", method="POST", body=json.dumps({"userOptions": chosen}))
+        running = await tab.wait_resource("hub/alice/sized", lambda r: r["status"] == "running", timeout=30)
+        assert running["details"]["userOptions"] == chosen and running["details"]["startedWith"] is None
+        status, user = await asyncio.to_thread(local_hub.api, "GET", "users/alice")
+        assert status == 200 and user["servers"]["sized"]["user_options"] == chosen
+        await jp_fetch(f"{SERVERS}/alice/sized", method="DELETE", params={"remove": "1"})
+        await tab.wait_for(lambda n, d: n == "removed" and d["key"] == "hub/alice/sized")
