@@ -2,12 +2,8 @@
  * The schedule commands: put a notebook's job on a cron schedule, edit a
  * job's schedule, pause and resume it.
  */
-import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
-import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
-import type { INotebookTracker } from '@jupyterlab/notebook';
-import type { TranslationBundle } from '@jupyterlab/translation';
 import {
   editIcon,
   historyIcon,
@@ -40,13 +36,13 @@ import {
   warnSaturnUnavailable
 } from '../commands/kit';
 import { pickResource, ScheduleBody, showFormDialog } from '../dialogs';
-import type { ResourceModel } from '../model';
-import { CommandIDs, IJobSettings } from '../tokens';
+import { CommandIDs } from '../tokens';
 import { describeCron } from './cron';
 import { jobNotebook, jobSchedule } from './names';
 import {
   argNotebookPath,
   describeNotebookJob,
+  IRunNotebookOptions,
   notebookJobRequest,
   notebookParametersCell,
   notebookPathArgs,
@@ -55,20 +51,9 @@ import {
 import { formatParameters } from './parameters';
 
 /**
- * What the schedule commands need.
+ * What the schedule commands need: what the run-notebook command needs, but opening logs.
  */
-export interface IScheduleCommandsOptions {
-  app: JupyterFrontEnd;
-  model: ResourceModel;
-  trans: TranslationBundle;
-  notebookTracker: INotebookTracker | null;
-  fileBrowser: IDefaultFileBrowser | null;
-  settings: () => IJobSettings;
-  /**
-   * Show a job's row in the panel.
-   */
-  showInPanel: (key: string) => void;
-}
+export type IScheduleCommandsOptions = Omit<IRunNotebookOptions, 'openLogs'>;
 
 /**
  * The commands of this file, for the palette and for refreshing.
