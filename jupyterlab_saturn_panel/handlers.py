@@ -35,6 +35,7 @@ from .validation import (
     check_saturn_id,
     check_saturn_user,
     check_server_name,
+    check_user_search,
 )
 
 NAMESPACE = "saturn-panel"
@@ -238,6 +239,21 @@ class HubServerHandler(SaturnPanelHandler):
             raise BadRequest("remove must be 1 or 0.")
         resource = await self.hub.stop(user, name, remove=remove in ("1", "true"))
         self.finish_json(resource, status=202)
+
+
+class HubUsersHandler(SaturnPanelHandler):
+    """``GET hub/users?search=TEXT&offset=0&limit=50``: a page of the users whose name contains
+    TEXT, with their servers; how the panel finds users whose servers are not running."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        text, offset, limit = check_user_search(
+            self.get_query_argument("search", ""),
+            self.get_query_argument("offset", "0"),
+            self.get_query_argument("limit", "50"),
+        )
+        self.finish_json(await self.hub.search_users(text, offset=offset, limit=limit))
 
 
 class HubProgressHandler(SaturnPanelHandler):
@@ -470,6 +486,7 @@ def route_table() -> list[tuple[str, type[SaturnPanelHandler]]]:
         (f"{NAMESPACE}/resources", ResourcesHandler),
         (f"{NAMESPACE}/refresh", RefreshHandler),
         (f"{NAMESPACE}/events", EventsHandler),
+        (f"{NAMESPACE}/hub/users", HubUsersHandler),
         (f"{NAMESPACE}/hub/servers/{user}/{name}/progress", HubProgressHandler),
         (f"{NAMESPACE}/hub/servers/{user}/{name}", HubServerHandler),
         (f"{NAMESPACE}/saturn/workspaces/{rid}/(?P<action>start|stop)", SaturnWorkspaceHandler),

@@ -61,6 +61,21 @@ def check_hub_user(user: str) -> str:
     return user
 
 
+#: How many users one page of a user search holds at most (the hub's own page limit).
+SEARCH_LIMIT_MAX = 200
+
+
+def check_user_search(text: str, offset: str, limit: str) -> tuple[str, int, int]:
+    """The ``search``, ``offset`` and ``limit`` of a user search, checked, else 400."""
+    if len(text) > 255 or _CONTROL.search(text):
+        raise BadRequest("search must be at most 255 characters, without control characters.")
+    if not offset.isdigit():
+        raise BadRequest(f"offset must be a whole number of 0 or more, not {offset!r}.")
+    if not limit.isdigit() or not 1 <= int(limit) <= SEARCH_LIMIT_MAX:
+        raise BadRequest(f"limit must be a whole number from 1 to {SEARCH_LIMIT_MAX}, not {limit!r}.")
+    return text.strip(), int(offset), int(limit)
+
+
 def check_saturn_id(resource_id: str) -> str:
     """Return ``resource_id`` if it is a Saturn Cloud id (32 lower-case hex characters), else 400."""
     if not _SATURN_ID.match(resource_id or ""):
@@ -172,7 +187,7 @@ def check_recipe(recipe: Any) -> dict[str, Any]:
     for field in _STRING_FIELDS:
         if field in spec and spec[field] is not None and not isinstance(spec[field], str):
             raise BadRequest(f"recipe.spec.{field} must be a string.")
-    if not _RECIPE_NAME.match(spec["name"]):
+    if not _RECIPE_NAME.fullmatch(spec["name"]):
         raise BadRequest("recipe.spec.name may only have letters, digits and dashes.")
     image = spec["image"]
     if not isinstance(image, (str, dict)):

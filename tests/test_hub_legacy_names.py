@@ -51,6 +51,9 @@ def panel_config(upgraded_hub: LocalHub) -> dict[str, Any]:
     return {
         "hub_api_url": upgraded_hub.api_url,
         "hub_api_token": upgraded_hub.admin_token,
+        # Whose servers are always listed, stopped ones too (an admin token lists others' only
+        # while they run): inside alice's single-user server this is $JUPYTERHUB_USER.
+        "hub_user": "alice",
         "hub_public_url": upgraded_hub.public_url,
         "hub_poll_interval": 0.5,
         "hub_stopping_poll_interval": 0.3,

@@ -41,14 +41,55 @@ async def test_config_says_who_and_what_without_secrets(jp_fetch: Any, local_hub
     assert local_hub.admin_token not in json.dumps(config)
 
 
-async def test_resources_list_every_users_servers(jp_fetch: Any) -> None:
+async def test_only_active_servers_are_polled_and_search_finds_the_rest(
+    jp_fetch: Any, open_events: Any, local_hub: Any
+) -> None:
+    # More stopped users than one page of the hub's (200): listing them every poll is what made
+    # one open tab cost a 5,000-user hub 20x its idle CPU.
+    quiet = [f"quiet{i:03d}" for i in range(230)]
+    status, _ = local_hub.api("POST", "users", {"usernames": quiet})
+    assert status in (201, 409)
+    tab = open_events()
+    await tab.ready()
     resources = body(await jp_fetch("saturn-panel", "resources"))["resources"]
-    defaults = {r["owner"]: r for r in resources if r["name"] == ""}
-    assert {"alice", "bob", "carol"} <= set(defaults)
-    carol = defaults["carol"]
-    assert carol["key"] == "hub/carol/" and carol["backend"] == "hub" and carol["kind"] == "server"
-    assert carol["status"] == "stopped" and carol["url"] is None and carol["progress"] is None
-    assert carol["actions"] == ["start"]
+    assert not {r["owner"] for r in resources} & set(quiet)
+
+    page = body(await jp_fetch("saturn-panel", "hub", "users", params={"search": "QUIET", "limit": "200"}))
+    assert [u["name"] for u in page["users"]] == quiet[:200]  # the hub's case-insensitive search
+    assert page["next"] == 200 and page["total"] == 230
+    rest = body(await jp_fetch("saturn-panel", "hub", "users", params={"search": "quiet", "offset": "200"}))
+    assert [u["name"] for u in rest["users"]] == quiet[200:] and rest["next"] is None
+    found = body(await jp_fetch("saturn-panel", "hub", "users", params={"search": "quiet007"}))["users"]
+    assert [u["name"] for u in found] == ["quiet007"]
+    default = found[0]["servers"][0]
+    assert default["key"] == "hub/quiet007/" and default["status"] == "stopped" and default["actions"] == ["start"]
+
+    # Started from a search, a server joins the polled state; stopped, its row stays, stopped.
+    assert (await post(jp_fetch, "quiet007/")).code == 202
+    await tab.wait_resource("hub/quiet007/", lambda r: r["status"] == "running")
+    await jp_fetch(f"{SERVERS}/quiet007/", method="DELETE")
+    await tab.wait_resource("hub/quiet007/", lambda r: r["status"] == "stopped")
+    await jp_fetch("saturn-panel", "refresh", method="POST", body="{}")
+    await asyncio.sleep(1.5)  # a poll or two (hub_poll_interval is 1 s here)
+    keys = {r["key"]: r for r in body(await jp_fetch("saturn-panel", "resources"))["resources"]}
+    assert keys["hub/quiet007/"]["status"] == "stopped"
+    assert not any(name == "removed" and data.get("key") == "hub/quiet007/" for name, data in tab.events)
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": "0"}, "limit"),
+        ({"limit": "201"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"offset": "-1"}, "offset"),
+        ({"search": "a\tb"}, "search"),
+        ({"search": "x" * 256}, "search"),
+    ],
+)
+async def test_user_search_refuses_bad_input(jp_fetch: Any, params: dict[str, str], field: str) -> None:
+    payload = await expect_error(jp_fetch("saturn-panel", "hub", "users", params=params), 400)
+    assert field in payload["message"]
 
 
 async def test_start_shows_progress_then_running_and_the_link_opens(

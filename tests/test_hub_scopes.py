@@ -35,6 +35,10 @@ async def test_a_user_token_sees_only_its_users_servers(jp_fetch: Any, open_even
     assert hub["missingScopes"] == [] and hub["message"] is None
     resources = body(await jp_fetch("saturn-panel", "resources"))["resources"]
     assert {r["owner"] for r in resources} == {"bob"}
+    # Its search finds its own user only: the token may not list anyone else.
+    found = body(await jp_fetch("saturn-panel", "hub", "users", params={"search": "o"}))
+    assert [u["name"] for u in found["users"]] == ["bob"] and found["next"] is None
+    assert body(await jp_fetch("saturn-panel", "hub", "users", params={"search": "alice"}))["users"] == []
 
     tab = open_events()
     await tab.ready()

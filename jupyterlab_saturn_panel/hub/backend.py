@@ -1,7 +1,9 @@
 """The JupyterHub half of the status engine: servers as Resources, start/stop, progress.
 
-It reads the token's scopes once (``GET /hub/api/user``) and lists every user's servers only when
-the token may (``list:users``), else the token's own user. A server that is starting is followed
+It reads the token's scopes once (``GET /hub/api/user``). A token that may list users
+(``list:users``) has the hub's active servers polled (``state=active``) plus its own user's, and
+finds everyone else on demand (``search_users``, the hub's ``name_filter``); any other token, its
+own user's servers. A server that is starting is followed
 through the hub's progress stream (one stream per server, whoever watches); a server that is
 stopping has no stream, so the engine polls quickly until the hub reports it stopped.
 """
@@ -33,6 +35,9 @@ from .client import HubClient, StartOutcome
 from .mapping import public_link, server_actions, server_models, server_resource, server_status
 from .scopes import SCOPES_HINT, HubScopes
 from .spawn_options import SpawnOptions
+
+#: How many users whose servers all stopped keep their rows (see ``_keep_users_gone_inactive``).
+KEPT_USERS = 200
 
 #: How long a stop we asked for outranks a hub model that still says running or pending.
 STOP_MEMORY = 30.0
@@ -102,6 +107,8 @@ class HubBackend:
         self._stop_asked: dict[str, float] = {}
         self._following: dict[str, asyncio.Task[None]] = {}
         self._background: set[asyncio.Future[Any]] = set()
+        # Users not in the active list whose rows we keep (their last read model), oldest first.
+        self._kept: dict[str, dict[str, Any]] = {}
 
     # -- identity and abilities ----------------------------------------------------------------
     def require_client(self) -> HubClient:
@@ -183,10 +190,21 @@ class HubBackend:
         return self.settings.stopping_poll_interval if busy else self.settings.poll_interval
 
     async def refresh(self) -> list[Resource]:
+        """The servers to show: a token that may list users reads, at each poll, only the users
+        with a server running or starting (``state=active``, as the hub's admin page filters)
+        and its own user; everyone else is found on demand (``search_users``). Listing all
+        users every poll cost a hub with 5,000 users 20x its idle CPU (issue 11)."""
         await self.identify()
         client = self.require_client()
         if self.can_list_all:
-            users = await client.list_users()
+            models = {str(u.get("name", "")): u for u in await client.list_users(state="active")}
+            for user in models:
+                self._kept.pop(user, None)  # active users are read at every poll anyway
+            own = self.own_user
+            if own and own not in models:
+                models[own] = await client.get_user(own)
+            await self._keep_users_gone_inactive(client, models)
+            users = list(models.values()) + [m for u, m in self._kept.items() if u not in models]
         elif self.own_user:
             users = [await client.get_user(self.own_user)]
         else:
@@ -196,9 +214,41 @@ class HubBackend:
                 " or set c.SaturnPanel.hub_user to the user whose servers to show.",
             )
         resources: list[Resource] = []
-        for user in users:
-            resources.extend(self._user_resources(user))
+        for user_model in users:
+            resources.extend(self._user_resources(user_model))
         return resources
+
+    async def _keep_users_gone_inactive(self, client: HubClient, active: dict[str, Any]) -> None:
+        """A user shown until now whose servers all stopped leaves the active list: read them
+        once, so their rows say stopped instead of vanishing, then keep that model (a later start
+        brings them back to the active list). At most ``KEPT_USERS``, the oldest dropped."""
+        shown = {r["owner"] for r in self.engine.resources.values() if r["backend"] == "hub"}
+        for user in sorted(shown - active.keys() - self._kept.keys()):
+            try:
+                self._kept[user] = await client.get_user(user)
+            except NotFound:
+                continue  # deleted from the hub: their rows go
+        while len(self._kept) > KEPT_USERS:
+            del self._kept[next(iter(self._kept))]
+
+    async def search_users(self, text: str, *, offset: int, limit: int) -> dict[str, Any]:
+        """Users whose name contains ``text`` (the hub's ``name_filter``), one page, each with
+        their servers as Resources: how the panel finds the users it does not poll. A token that
+        may not list users finds its own user only."""
+        await self.identify()
+        client = self.require_client()
+        if self.can_list_all:
+            models, next_offset, total = await client.users_page(offset=offset, limit=limit, name_filter=text or None)
+        else:
+            own = self.own_user
+            found = own is not None and text.lower() in own.lower() and offset == 0
+            models = [await client.get_user(own)] if found and own else []
+            next_offset, total = None, len(models)
+        return {
+            "users": [{"name": str(model.get("name", "")), "servers": self._user_resources(model)} for model in models],
+            "next": next_offset,
+            "total": total,
+        }
 
     def _user_resources(self, user_model: dict[str, Any]) -> list[Resource]:
         """One user's servers as Resources; a server found starting gets its progress followed."""
@@ -239,6 +289,7 @@ class HubBackend:
     async def reread_user(self, user: str, *, doing: str | None = None) -> None:
         """Re-read one user's servers for an action and put them in the state at once."""
         model = await self.require_client().get_user(user, doing=doing)
+        self._kept[user] = model  # dropped again at the next poll if the user is active
         fresh = self._user_resources(model)
         keys = {r["key"] for r in fresh}
         for key, resource in list(self.engine.resources.items()):

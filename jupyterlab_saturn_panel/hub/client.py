@@ -75,29 +75,57 @@ class HubClient(UpstreamClient):
             raise self.error(response, "identify the token")
         return response.body
 
-    async def list_users(self) -> list[dict[str, Any]]:
-        """Every user with all their servers (stopped ones too), following the hub's pages."""
+    async def list_users(self, *, state: Literal["active"] | None = None) -> list[dict[str, Any]]:
+        """Every user (with ``state="active"``: every user with a server running or starting),
+        each with all their servers, stopped ones too, following the hub's pages."""
         users: list[dict[str, Any]] = []
-        offset = 0
-        while True:
-            response = await self.request(
-                "GET",
-                "users",
-                params={"include_stopped_servers": "1", "offset": offset, "limit": PAGE_LIMIT},
-                headers={"Accept": PAGINATION_ACCEPT},
-            )
-            if response.status != 200:
-                raise self.error(response, "list users")
-            body = response.body
-            if isinstance(body, list):  # a hub without pagination support
-                return [u for u in body if isinstance(u, dict)]
-            if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-                raise UpstreamError("JupyterHub answered GET /users with an unexpected shape.")
-            users.extend(u for u in body["items"] if isinstance(u, dict))
-            following = (body.get("_pagination") or {}).get("next")
-            if not following:
-                return users
-            offset = int(following.get("offset", offset + PAGE_LIMIT))
+        offset: int | None = 0
+        while offset is not None:
+            page, offset, _total = await self.users_page(offset=offset, limit=PAGE_LIMIT, state=state)
+            users.extend(page)
+        return users
+
+    async def users_page(
+        self,
+        *,
+        offset: int,
+        limit: int,
+        state: Literal["active"] | None = None,
+        name_filter: str | None = None,
+    ) -> tuple[list[dict[str, Any]], int | None, int | None]:
+        """One page of ``GET /users`` (stopped servers included): the users, the offset of the
+        next page (None on the last) and the total the hub counted (None from an old hub).
+        ``name_filter`` is the hub's case-insensitive substring search (its admin page's)."""
+        params: dict[str, Any] = {"include_stopped_servers": "1", "offset": offset, "limit": limit}
+        if state:
+            params["state"] = state
+        if name_filter:
+            params["name_filter"] = name_filter
+        response = await self.request("GET", "users", params=params, headers={"Accept": PAGINATION_ACCEPT})
+        if response.status != 200:
+            raise self.error(response, "list users")
+        body = response.body
+        if isinstance(body, list):  # a hub without pagination support answers everything at once
+            return [u for u in body if isinstance(u, dict)], None, len(body)
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            raise UpstreamError("JupyterHub answered GET /users with an unexpected shape.")
+        users = [u for u in body["items"] if isinstance(u, dict)]
+        pagination = body.get("_pagination")
+        if not isinstance(pagination, dict):
+            pagination = {}
+        following = pagination.get("next")
+        if not isinstance(following, dict):
+            following = None
+        total = pagination.get("total")
+        next_offset: int | None = None
+        if following:
+            try:
+                next_offset = int(following.get("offset", offset + limit))
+            except (TypeError, ValueError):
+                raise UpstreamError("JupyterHub answered GET /users with an unexpected next page.") from None
+            if next_offset <= offset:  # a hub that points back would have us loop forever
+                raise UpstreamError("JupyterHub answered GET /users with a next page that goes back.")
+        return users, next_offset, total if isinstance(total, int) else None
 
     async def get_user(self, user: str, *, doing: str | None = None) -> dict[str, Any]:
         """One user's model with all their servers, stopped ones too. ``doing`` names the action
