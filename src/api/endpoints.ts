@@ -148,6 +148,68 @@ export async function startHubServer(
 }
 
 /**
+ * A hub user found by `searchHubUsers`, with all their servers.
+ */
+export interface IHubUser {
+  readonly name: string;
+  readonly servers: ReadonlyArray<IResource>;
+}
+
+/**
+ * One page of a hub user search.
+ */
+export interface IHubUserPage {
+  readonly users: ReadonlyArray<IHubUser>;
+  /**
+   * The offset of the next page, null on the last.
+   */
+  readonly next: number | null;
+  /**
+   * How many users match in all, null when the hub does not say.
+   */
+  readonly total: number | null;
+}
+
+/**
+ * `GET hub/users`: the users whose name contains `text` (case-insensitive,
+ * the hub's own search), one page at a time. The panel polls only the hub's
+ * active servers and the user's own; this finds everyone else.
+ */
+export async function searchHubUsers(
+  text: string,
+  offset = 0,
+  limit = 50,
+  init: RequestInit = {}
+): Promise<IHubUserPage> {
+  const query = new URLSearchParams({
+    search: text,
+    offset: String(offset),
+    limit: String(limit)
+  });
+  const answer = await requestAPI<unknown>(`hub/users?${query}`, init);
+  const page = (answer ?? {}) as { [key: string]: unknown };
+  const users: IHubUser[] = [];
+  for (const user of Array.isArray(page.users) ? page.users : []) {
+    const name = (user as { name?: unknown } | null)?.name;
+    const servers = (user as { servers?: unknown } | null)?.servers;
+    if (typeof name !== 'string') {
+      continue;
+    }
+    users.push({
+      name,
+      servers: (Array.isArray(servers) ? servers : [])
+        .map(normalizeResource)
+        .filter((r): r is IResource => r !== null)
+    });
+  }
+  return {
+    users,
+    next: typeof page.next === 'number' ? page.next : null,
+    total: typeof page.total === 'number' ? page.total : null
+  };
+}
+
+/**
  * Create a Saturn resource from a recipe.
  *
  * @param recipe - the recipe (`{schema_version, type, spec}`)
