@@ -40,6 +40,8 @@ NOT_CONFIGURED_HINT = (
 )
 
 
+#: Seconds before reading Saturn's instance sizes again after that read failed.
+SIZES_RETRY = 300.0
 #: Starts per workspace size whose median estimates a workspace never seen starting.
 RECENT_STARTS = 5
 
@@ -82,6 +84,9 @@ class SaturnBackend:
         # Run logs: one reader per run for every viewer and for notebook jobs' cell progress.
         self.logs = RunLogs(self._read_log_page, settings.min_interval)
         self._job_seen: dict[str, tuple[Any, ...]] = {}
+        # Saturn's instance sizes (GPUs per size), read once; None until a read worked.
+        self.sizes: dict[str, dict[str, Any]] | None = None
+        self._sizes_tried_at: float | None = None
 
     def require_client(self) -> SaturnClient:
         """The Saturn client; a 503 that says how to configure it when there is none."""
@@ -138,6 +143,7 @@ class SaturnBackend:
         await self.identify()
         client = self.require_client()
         workspaces, jobs = await asyncio.gather(client.list_workspaces(), client.list_jobs())
+        await self._load_sizes()
         resources = [self._workspace(ws) for ws in workspaces]
         listed = {r["id"] for r in resources}
         for gone in set(self._pending_since) - listed:  # deleted while starting
@@ -147,9 +153,21 @@ class SaturnBackend:
         self._ensure_ticker()
         return resources
 
+    async def _load_sizes(self) -> None:
+        """Read Saturn's instance sizes once (which have GPUs); after a failure, again no sooner
+        than ``SIZES_RETRY`` s later. Without them a size's display text is used."""
+        now = time.monotonic()
+        if self.sizes is not None or (self._sizes_tried_at is not None and now - self._sizes_tried_at < SIZES_RETRY):
+            return
+        self._sizes_tried_at = now
+        try:
+            self.sizes = await self.require_client().server_sizes()
+        except PanelError:
+            self.sizes = None
+
     def _workspace(self, workspace: dict[str, Any]) -> Resource:
         """Map a Workspace, first noting when its start began or how long it took."""
-        resource = workspace_resource(workspace)
+        resource = workspace_resource(workspace, self.sizes)
         self._sizes[resource["id"]] = str(resource["details"].get("size") or "")
         self._track_start(resource["id"], resource["status"])
         return self._with_estimate(resource)
@@ -197,7 +215,7 @@ class SaturnBackend:
         self._job_seen[resource_id] = seen
         if changed or resource_id not in self._runs or _is_active_status(job.get("status")):
             await self.load_runs(resource_id, notebook=job_notebook(job) is not None)
-        return job_resource(job, self._runs.get(resource_id, []))
+        return job_resource(job, self._runs.get(resource_id, []), sizes=self.sizes)
 
     async def load_runs(self, resource_id: str, *, notebook: bool | None = None) -> list[dict[str, Any]]:
         """Read a job's runs (newest first) into the state, with a notebook job's cell progress
@@ -252,7 +270,7 @@ class SaturnBackend:
         await self.identify()
         job = await self.require_client().job_action(resource_id, "start")
         await self.load_runs(resource_id)
-        resource = job_resource(job, self._runs.get(resource_id, []))
+        resource = job_resource(job, self._runs.get(resource_id, []), sizes=self.sizes)
         self.engine.upsert(resource)
         self.engine.poke(self.name)
         return resource
@@ -281,7 +299,7 @@ class SaturnBackend:
         await self.identify()
         job = await self.require_client().stop_run(resource_id, run)
         await self.load_runs(resource_id)
-        resource = job_resource(job, self._runs.get(resource_id, []))
+        resource = job_resource(job, self._runs.get(resource_id, []), sizes=self.sizes)
         self.engine.upsert(resource)
         self.engine.poke(self.name)
         return resource
@@ -299,7 +317,7 @@ class SaturnBackend:
         return self._job_changed(resource_id, job)
 
     def _job_changed(self, resource_id: str, job: dict[str, Any]) -> Resource:
-        resource = job_resource(job, self._runs.get(resource_id, []))
+        resource = job_resource(job, self._runs.get(resource_id, []), sizes=self.sizes)
         self.engine.upsert(resource)
         self.engine.poke(self.name)
         return resource

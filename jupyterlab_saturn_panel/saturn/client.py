@@ -96,6 +96,15 @@ class SaturnClient(UpstreamClient):
         """The token owner's jobs."""
         return await self._list("api/jobs", "jobs", "list jobs")
 
+    async def server_sizes(self) -> dict[str, dict[str, Any]]:
+        """``GET /api/info/servers``: the instance sizes by name (``{name, cores, memory, gpu,
+        gpu_type, display, ...}``); sizes that are not objects are left out."""
+        body = await self._json("GET", "api/info/servers", "list the instance sizes")
+        sizes = body.get("sizes") if isinstance(body, dict) else None
+        if not isinstance(sizes, dict):
+            raise UpstreamError("Saturn Cloud answered GET /api/info/servers with an unexpected shape.")
+        return {str(name): size for name, size in sizes.items() if isinstance(size, dict)}
+
     async def workspace_action(self, resource_id: str, action: str) -> dict[str, Any]:
         """``POST /api/workspaces/{id}/start|stop``: answers the Workspace as it now stands."""
         body = await self._json("POST", f"api/workspaces/{quote(resource_id)}/{action}", f"{action} the workspace")

@@ -7,6 +7,8 @@ began, how long the last one took) and hands it in.
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
 from typing import Any
@@ -22,8 +24,10 @@ from ..resources import (
 from .notebook_jobs import NOTEBOOK_TAG
 from .schedules import TIMEZONE, next_run
 
-#: How long a first start is assumed to take when this workspace was never seen starting.
-FIRST_START_GUESS = 60.0
+#: The estimated progress when a start has taken as long as expected; past that the bar creeps
+#: towards ``ESTIMATE_CEILING`` and never says "done" before Saturn does.
+ESTIMATE_AT_EXPECTED = 90
+ESTIMATE_CEILING = 99
 #: How many of a job's runs its Resource carries (newest first).
 RECENT_RUNS = 5
 
@@ -64,6 +68,29 @@ def saturn_resource(kind: str, item: dict[str, Any], **fields: Any) -> Resource:
     )
 
 
+_GPU_IN_DISPLAY = re.compile(r"(\d+)\s*x?\s*GPUs?\b", re.IGNORECASE)
+
+
+def size_gpus(item: dict[str, Any], sizes: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """How many GPUs a Workspace's or Job's size has, and of which type: ``{"gpus", "gpuType"}``.
+
+    From Saturn's list of sizes (``GET /api/info/servers``: ``gpu``, ``gpu_type``) when it names
+    the size, else from the size's display text ("... - 1 GPU"); ``gpus`` is None when neither
+    says (then nothing is claimed either way)."""
+    name = item.get("instance_size")
+    size = (sizes or {}).get(name) if isinstance(name, str) else None
+    if size is not None:
+        count = size.get("gpu")
+        kind = size.get("gpu_type")
+        gpus = count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
+        return {"gpus": gpus, "gpuType": kind if isinstance(kind, str) and kind and gpus else None}
+    display = item.get("size_display")
+    if isinstance(display, str) and display:
+        found = _GPU_IN_DISPLAY.search(display)
+        return {"gpus": int(found.group(1)) if found else 0, "gpuType": None}
+    return {"gpus": None, "gpuType": None}
+
+
 def workspace_actions(status: str, url: str | None) -> list[str]:
     """What can be done to a workspace in this status."""
     actions = []
@@ -76,7 +103,7 @@ def workspace_actions(status: str, url: str | None) -> list[str]:
     return actions
 
 
-def workspace_resource(workspace: dict[str, Any]) -> Resource:
+def workspace_resource(workspace: dict[str, Any], sizes: dict[str, dict[str, Any]] | None = None) -> Resource:
     """The Resource of one Saturn ``Workspace`` object (no progress estimate yet)."""
     raw = workspace.get("status")
     status = _status(raw, RESOURCE_STATUSES, "error")
@@ -92,8 +119,23 @@ def workspace_resource(workspace: dict[str, Any]) -> Resource:
         details={
             "size": workspace.get("size_display") or workspace.get("instance_size"),
             "ide": workspace.get("ide") or "jupyter",
+            **size_gpus(workspace, sizes),
         },
     )
+
+
+def estimated_progress(elapsed: float, expected: float) -> int:
+    """The progress a start shows ``elapsed`` seconds in when it is expected to take ``expected``:
+    even until the expected time (``ESTIMATE_AT_EXPECTED`` % then), then slower and slower
+    towards ``ESTIMATE_CEILING`` %, so a start that takes longer than usual still moves a little
+    and one that takes about as long as usual ends near the end of the bar."""
+    if expected <= 0:
+        return ESTIMATE_AT_EXPECTED
+    share = max(0.0, elapsed) / expected
+    if share <= 1:
+        return int(ESTIMATE_AT_EXPECTED * share)
+    room = ESTIMATE_CEILING - ESTIMATE_AT_EXPECTED
+    return min(ESTIMATE_CEILING - 1, int(ESTIMATE_AT_EXPECTED + room * (1 - math.exp(1 - share))))
 
 
 def with_estimate(
@@ -101,36 +143,48 @@ def with_estimate(
 ) -> Resource:
     """A pending workspace with its estimated progress (Saturn gives no progress events):
     ``elapsed`` seconds since it was first seen pending, against its own last start's duration,
-    else the median of recent starts of workspaces of its size, else a first guess."""
+    else the median of recent starts of workspaces of its size. With neither, no estimate is made
+    up: the progress is unknown (an indeterminate bar) and the message says how long it has been."""
     if resource["kind"] != "workspace" or resource["status"] != "pending":
         return resource
+    seconds = int(max(0.0, elapsed))
     if last_duration:
-        expected, basis = last_duration, f"its last start took about {int(last_duration)} s"
+        expected, basis = last_duration, f"its last start took about {round(last_duration)} s"
     elif size_median:
-        expected, basis = size_median, f"recent starts of this size took about {int(size_median)} s"
+        expected, basis = size_median, f"recent starts of this size took about {round(size_median)} s"
     else:
-        expected, basis = FIRST_START_GUESS, f"no start seen yet; assuming about {int(FIRST_START_GUESS)} s"
+        return {
+            **resource,
+            "progress": None,
+            "progressEstimated": True,
+            "message": f"Saturn status: pending ({seconds} s so far; no start of this size seen yet, so no estimate)",
+        }
     return {
         **resource,
-        "progress": min(95, int(100 * elapsed / expected)),
+        "progress": estimated_progress(elapsed, expected),
         "progressEstimated": True,
-        "message": f"Saturn status: pending ({int(elapsed)} s; {basis})",
+        "message": f"Saturn status: pending ({seconds} s; {basis})",
     }
 
 
 def run_model(pod: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
-    """One job run as the panel shows it, from a ``/history`` pod row (``now``: for a run that
-    has not finished, the end of its duration so far)."""
+    """One job run as the panel shows it, from a ``/history`` pod row.
+
+    A finished run's duration is ``last_seen - start_time``. A run still going has its duration
+    so far from the same two timestamps (when Saturn last saw it alive, Saturn's clock), so what
+    the panel counts while it goes never exceeds the final duration; ``now`` stands in only when
+    Saturn gives no ``last_seen``."""
     status = _status(pod.get("status"), RUN_STATUSES, "pending")
     started = _parse_time(pod.get("start_time"))
-    finished = _parse_time(pod.get("last_seen")) if status in FINISHED_RUN_STATUSES else None
-    end = finished or now or datetime.now(timezone.utc)
+    last_seen = _parse_time(pod.get("last_seen"))
+    finished = last_seen if status in FINISHED_RUN_STATUSES else None
+    end = finished or last_seen or now or datetime.now(timezone.utc)
     return {
         "name": str(pod.get("pod_name", "")),
         "status": status,
         "started": pod.get("start_time"),
         "finished": pod.get("last_seen") if finished else None,
-        "duration": round((end - started).total_seconds(), 1) if started else None,
+        "duration": round(max(0.0, (end - started).total_seconds()), 1) if started else None,
     }
 
 
@@ -151,7 +205,12 @@ def job_notebook(job: dict[str, Any]) -> str | None:
     return notebook if isinstance(notebook, str) and notebook else None
 
 
-def job_resource(job: dict[str, Any], runs: list[dict[str, Any]], now: datetime | None = None) -> Resource:
+def job_resource(
+    job: dict[str, Any],
+    runs: list[dict[str, Any]],
+    now: datetime | None = None,
+    sizes: dict[str, dict[str, Any]] | None = None,
+) -> Resource:
     """The Resource of one Saturn ``Job`` with its runs (newest first); a job shows the status
     of its latest run. A notebook job is named after its notebook (the path in its details);
     a scheduled one says its schedule and next run."""
@@ -174,6 +233,7 @@ def job_resource(job: dict[str, Any], runs: list[dict[str, Any]], now: datetime 
         details={
             "command": job.get("command"),
             "size": job.get("size_display") or job.get("instance_size"),
+            **size_gpus(job, sizes),
             "runs": runs[:RECENT_RUNS],
             "notebook": notebook,
             "schedule": schedule,
