@@ -2,12 +2,16 @@ import type { Contents } from '@jupyterlab/services';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
+import type { IResource } from '../api';
 import {
+  confirmDelete,
   INewServer,
   IRecipeResult,
+  IUserSearch,
   NewServerBody,
   RecipeBody,
-  showFormDialog
+  showFormDialog,
+  USER_SEARCH_DELAY
 } from '../dialogs';
 import { typeInto, waitFor } from './dom';
 
@@ -100,6 +104,195 @@ describe('NewServerBody', () => {
     typeInto(user, 'bob');
     expect(body.isValid()).toBe(true);
     expect(body.getValue().user).toBe('bob');
+  });
+});
+
+describe('NewServerBody name suggestion', () => {
+  let body: NewServerBody;
+  afterEach(() => body.dispose());
+
+  it('offers a valid name for what was typed in the name field', async () => {
+    body = new NewServerBody({
+      trans,
+      user: 'alice',
+      askUser: false,
+      exists: () => false,
+      submit: async () => null
+    });
+    Widget.attach(body, document.body);
+    const name = await waitFor(() => field(body.node, 'serverName'));
+    typeInto(name, 'My Server');
+    const use = await waitFor(() =>
+      body.node.querySelector<HTMLButtonElement>('[name="useSuggestion"]')
+    );
+    expect(use.textContent).toBe('Use "my-server"');
+    expect(use.getAttribute('aria-label')).toBe(
+      'Use the suggested name my-server'
+    );
+    expect(body.isValid()).toBe(false);
+    use.click();
+    await waitFor(() => field(body.node, 'serverName').value === 'my-server');
+    expect(body.isValid()).toBe(true);
+    expect(body.node.querySelector('[name="useSuggestion"]')).toBeNull();
+    // The accepted name is kept when a display name is typed afterwards.
+    typeInto(field(body.node, 'displayName'), 'Other');
+    await waitFor(() => body.node.textContent?.includes('Use "other"'));
+    expect(field(body.node, 'serverName').value).toBe('my-server');
+  });
+});
+
+describe('NewServerBody "for user"', () => {
+  let body: NewServerBody;
+  afterEach(() => body.dispose());
+
+  const HUB_USERS = ['alice', 'bob', 'bobby', 'carol'];
+
+  function create(searches: string[], created: INewServer[]) {
+    body = new NewServerBody({
+      trans,
+      user: '',
+      askUser: true,
+      exists: () => false,
+      knownUsers: ['alice', 'carol'],
+      searchUsers: async (text: string): Promise<IUserSearch> => {
+        searches.push(text);
+        return {
+          users: HUB_USERS.filter(user => user.includes(text)),
+          more: false
+        };
+      },
+      findUser: async (user: string) => ({
+        exists: HUB_USERS.includes(user),
+        servers: user === 'bobby' ? ['dev'] : []
+      }),
+      submit: async value => {
+        created.push(value);
+        return null;
+      }
+    });
+    Widget.attach(body, document.body);
+    return body;
+  }
+
+  function options(): string[] {
+    return Array.from(body.node.querySelectorAll('datalist option')).map(
+      option => (option as HTMLOptionElement).value
+    );
+  }
+
+  it('suggests known owners at once, then the users the server finds, debounced', async () => {
+    const searches: string[] = [];
+    create(searches, []);
+    const user = await waitFor(() => field(body.node, 'user'));
+    const list = body.node.querySelector('datalist')!;
+    expect(user.getAttribute('list')).toBe(list.id);
+    expect(user.getAttribute('aria-label')).toBe('For user');
+    expect(options()).toEqual(['alice', 'carol']);
+
+    typeInto(user, 'b');
+    typeInto(user, 'bo');
+    typeInto(user, 'bob');
+    // Known owners filter at once; no request per keystroke.
+    await waitFor(() => options().length === 0);
+    expect(searches).toEqual([]);
+    await waitFor(
+      () => options().join() === 'bob,bobby',
+      USER_SEARCH_DELAY * 8
+    );
+    expect(searches).toEqual(['bob']);
+  });
+
+  it('refuses on submit a user the token may not act for, with a clear message', async () => {
+    const created: INewServer[] = [];
+    create([], created);
+    const user = await waitFor(() => field(body.node, 'user'));
+    typeInto(field(body.node, 'serverName'), 'dev');
+    typeInto(user, 'mallory');
+    expect(await body.trySubmit()).toBe(false);
+    await waitFor(() =>
+      body.node.textContent?.includes(
+        'JupyterHub has no user "mallory" that this panel may create servers for: choose one of the suggested users.'
+      )
+    );
+    expect(user.getAttribute('aria-invalid')).toBe('true');
+    expect(created).toEqual([]);
+
+    // A stopped server the panel does not poll is found by the lookup.
+    typeInto(user, 'bobby');
+    await waitFor(() => !body.node.textContent?.includes('"mallory"'));
+    expect(await body.trySubmit()).toBe(false);
+    await waitFor(() =>
+      body.node.textContent?.includes('bobby already has a server named "dev".')
+    );
+
+    typeInto(user, 'bob');
+    await waitFor(() => !body.node.textContent?.includes('bobby already'));
+    expect(await body.trySubmit()).toBe(true);
+    expect(created).toEqual([{ user: 'bob', name: 'dev', displayName: '' }]);
+  });
+
+  it('leaves the last word to the hub when the server cannot search', async () => {
+    const created: INewServer[] = [];
+    body = new NewServerBody({
+      trans,
+      user: '',
+      askUser: true,
+      exists: () => false,
+      knownUsers: ['alice'],
+      searchUsers: async () => null,
+      findUser: async () => null,
+      submit: async value => {
+        created.push(value);
+        return null;
+      }
+    });
+    Widget.attach(body, document.body);
+    typeInto(await waitFor(() => field(body.node, 'serverName')), 'dev');
+    typeInto(field(body.node, 'user'), 'zed');
+    expect(await body.trySubmit()).toBe(true);
+    expect(created).toHaveLength(1);
+  });
+});
+
+describe('confirmDelete', () => {
+  it('focuses Cancel, so Enter does not delete', async () => {
+    const resource = {
+      key: 'hub/alice/dev',
+      backend: 'hub',
+      kind: 'server',
+      id: 'alice/dev',
+      name: 'dev',
+      displayName: 'Dev box',
+      owner: 'alice',
+      status: 'stopped',
+      progress: null,
+      progressEstimated: false,
+      message: null,
+      url: null,
+      started: null,
+      lastActivity: null,
+      actions: ['start', 'delete'],
+      details: {}
+    } as unknown as IResource;
+    const answer = confirmDelete(resource, trans);
+    const cancel = await waitFor(() =>
+      document.activeElement?.classList.contains('jp-mod-reject')
+        ? (document.activeElement as HTMLButtonElement)
+        : null
+    );
+    expect(cancel.textContent).toBe('Cancel');
+    const dialog = document.querySelector('.jp-Dialog')!;
+    // The dialog sets `ariaLabel` (reflected to the attribute in browsers).
+    const warn = dialog.querySelector(
+      '.jp-mod-warn .jp-Dialog-buttonLabel'
+    ) as HTMLElement & {
+      ariaLabel?: string | null;
+    };
+    expect(warn.ariaLabel).toMatch(/^Delete /);
+    cancel.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })
+    );
+    await expect(answer).resolves.toBe(false);
   });
 });
 

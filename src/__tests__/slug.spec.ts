@@ -1,8 +1,11 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
 import {
+  characterCount,
+  isValidServerName,
   safeSlug,
   sanitizeDisplayName,
+  suggestServerName,
   validateDisplayName,
   validateServerName
 } from '../dialogs/slug';
@@ -100,5 +103,64 @@ describe('display names', () => {
     expect(validateDisplayName('d'.repeat(256), trans)).toBe(
       'A display name has at most 255 characters.'
     );
+  });
+});
+
+describe('names with characters outside the BMP (emoji)', () => {
+  it('quotes a whole emoji, never half a surrogate pair ("\ufffd")', () => {
+    const reason = validateServerName('dev\u{1F680}', trans);
+    expect(reason).toBe(
+      'Only lowercase letters, digits and "-" are allowed, not "\u{1F680}".'
+    );
+    // No lone surrogate (what a browser draws as "\ufffd").
+    expect(reason).not.toMatch(
+      /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+    );
+  });
+
+  it('counts an emoji as one character, as the hub does', () => {
+    expect(characterCount('a\u{1F680}b')).toBe(3);
+    // 29 letters and an emoji: 30 characters, refused for the emoji only.
+    expect(validateServerName('a'.repeat(29) + '\u{1F680}', trans)).toMatch(
+      /not "\u{1F680}"/u
+    );
+    // A display name of 255 emoji is 255 characters, as the hub counts.
+    expect(validateDisplayName('\u{1F680}'.repeat(255), trans)).toBeNull();
+    expect(validateDisplayName('\u{1F680}'.repeat(256), trans)).toBe(
+      'A display name has at most 255 characters.'
+    );
+  });
+
+  it('suggests a slug without emoji from a display name with one', () => {
+    expect(safeSlug('\u{1F680} Rocket lab')).toBe('rocket-lab');
+    expect(sanitizeDisplayName('Rocket \u{1F680}')).toBe('Rocket \u{1F680}');
+  });
+});
+
+describe('suggestServerName (a valid name for what was typed as one)', () => {
+  it.each([
+    ['My Server', 'my-server'],
+    ['Dev_Box', 'dev-box'],
+    ['GPU  experiments!', 'gpu-experiments'],
+    ['2024 run', 'x-2024-run'],
+    ['a--b', 'a-b'],
+    ['trailing-', 'trailing'],
+    ['Caf\u00e9', 'cafe'],
+    ['x'.repeat(40), 'x'.repeat(30)]
+  ])('offers %j for %j', (typed, suggestion) => {
+    expect(suggestServerName(typed)).toBe(suggestion);
+    expect(validateServerName(suggestion, trans)).toBeNull();
+  });
+
+  it.each(['', '   ', 'dev', 'gpu-2'])('offers nothing for %j', typed => {
+    expect(suggestServerName(typed)).toBeNull();
+  });
+
+  it('agrees with validateServerName on validity', () => {
+    for (const name of ['a', 'a-b', 'a--b', 'A', '1a', 'a-', 'x'.repeat(31)]) {
+      expect(isValidServerName(name)).toBe(
+        validateServerName(name, trans) === null
+      );
+    }
   });
 });

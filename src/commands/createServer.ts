@@ -17,9 +17,17 @@ import {
   hubServerKey,
   hubServerLabel,
   isUsable,
+  searchHubUsers,
   startHubServer
 } from '../api';
-import { INewServer, NewServerBody, showFormDialog } from '../dialogs';
+import {
+  INewServer,
+  IUserLookup,
+  IUserSearch,
+  NewServerBody,
+  showFormDialog,
+  USER_SUGGESTIONS
+} from '../dialogs';
 import type { ResourceModel } from '../model';
 import { CommandIDs } from '../tokens';
 import type { ActionNotifier } from './actionNotifier';
@@ -147,7 +155,10 @@ export function addCreateServerCommand(
           typeof args.displayName === 'string' ? args.displayName : undefined,
         exists: (user, name) =>
           model.get(hubServerKey(user, name)) !== undefined,
-        submit
+        submit,
+        knownUsers: Private.knownHubUsers(model, defaultUser),
+        searchUsers: Private.suggestHubUsers,
+        findUser: Private.findHubUser
       });
       if (typeof args.name === 'string' && body.isValid()) {
         // Everything given and valid: no need to ask.
@@ -170,4 +181,79 @@ export function addCreateServerCommand(
       });
     }
   });
+}
+
+/**
+ * A module-private namespace.
+ */
+namespace Private {
+  /**
+   * The hub users the panel knows of: the owners of the servers it shows
+   * (and the token's own user), suggested at once for "for user".
+   */
+  export function knownHubUsers(
+    model: ResourceModel,
+    own: string
+  ): ReadonlyArray<string> {
+    const users = new Set<string>();
+    if (own) {
+      users.add(own);
+    }
+    for (const resource of model.resources) {
+      if (resource.backend === 'hub' && resource.owner) {
+        users.add(resource.owner);
+      }
+    }
+    return Array.from(users).sort();
+  }
+
+  /**
+   * The users whose names contain `text` among those the token may act for
+   * (`GET saturn-panel/hub/users`), or null when the server cannot tell.
+   */
+  export async function suggestHubUsers(
+    text: string
+  ): Promise<IUserSearch | null> {
+    try {
+      const page = await searchHubUsers(text, 0, USER_SUGGESTIONS);
+      return {
+        users: page.users.map(user => user.name),
+        more: page.next !== null
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The pages of a search read at most to find a user by exact name.
+   */
+  const FIND_PAGES = 5;
+
+  /**
+   * Look a user up by exact name (the hub's search matches a substring, so
+   * a few pages are read), with their servers; null when the server cannot
+   * tell.
+   */
+  export async function findHubUser(user: string): Promise<IUserLookup | null> {
+    const limit = 200;
+    let offset: number | null = 0;
+    try {
+      for (let i = 0; i < FIND_PAGES && offset !== null; i++) {
+        const page = await searchHubUsers(user, offset, limit);
+        const found = page.users.find(u => u.name === user);
+        if (found) {
+          return {
+            exists: true,
+            servers: found.servers.map(server => server.name)
+          };
+        }
+        offset = page.next;
+      }
+    } catch {
+      return null;
+    }
+    // Not on the pages read: unknown only when every match was read.
+    return offset === null ? { exists: false, servers: [] } : null;
+  }
 }

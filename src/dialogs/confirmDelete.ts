@@ -7,6 +7,11 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { IResource, resourceLabel } from '../api';
 
 /**
+ * The index of Cancel among the buttons: the focused, default one.
+ */
+const CANCEL_INDEX = 0;
+
+/**
  * Ask to confirm the deletion of a named server.
  */
 export async function confirmDelete(
@@ -23,8 +28,13 @@ export async function confirmDelete(
     ),
     buttons: [
       Dialog.cancelButton({ label: trans.__('Cancel') }),
-      Dialog.warnButton({ label: trans.__('Delete') })
-    ]
+      Dialog.warnButton({
+        label: trans.__('Delete'),
+        ariaLabel: trans.__('Delete %1', label)
+      })
+    ],
+    // Cancel has the focus and is the default: Enter must not delete.
+    defaultButton: CANCEL_INDEX
   });
   return result.button.accept;
 }

@@ -11,9 +11,46 @@ import {
   hasControlCharacter,
   safeSlug,
   sanitizeDisplayName,
+  suggestServerName,
   validateDisplayName,
   validateServerName
 } from './slug';
+
+/**
+ * How long the "for user" field waits after the last keystroke before it
+ * asks the server for matching users (ms).
+ */
+export const USER_SEARCH_DELAY = 250;
+
+/**
+ * How many users the "for user" field suggests at most.
+ */
+export const USER_SUGGESTIONS = 20;
+
+/**
+ * The users the panel's token may act for whose names contain a text, as
+ * `GET saturn-panel/hub/users?search=` answers (the token's own user only
+ * when it may not list users).
+ */
+export interface IUserSearch {
+  /**
+   * The users found (names), at most `limit`.
+   */
+  readonly users: ReadonlyArray<string>;
+  /**
+   * Whether more users match than were answered.
+   */
+  readonly more: boolean;
+}
+
+/**
+ * Whether a hub user is one the panel's token may act for, and the names of
+ * their servers (stopped ones included, which the panel may not poll).
+ */
+export interface IUserLookup {
+  readonly exists: boolean;
+  readonly servers: ReadonlyArray<string>;
+}
 
 /**
  * The value of the new-named-server dialog.
@@ -40,6 +77,30 @@ export class NewServerBody extends FormBody<INewServer> {
     this._displayName = options.displayName ?? '';
     this._name = options.name ?? safeSlug(this._displayName);
     this._nameEdited = options.name !== undefined;
+    this._listId = `jp-SaturnPanel-users-${Private.nextId()}`;
+  }
+
+  dispose(): void {
+    if (this._searchTimer !== null) {
+      clearTimeout(this._searchTimer);
+      this._searchTimer = null;
+    }
+    super.dispose();
+  }
+
+  /**
+   * Check the owner with the server before creating: a user the hub does
+   * not know gets a clear message here rather than the hub's refusal.
+   */
+  async submit(): Promise<boolean> {
+    if (this._options.askUser) {
+      const reason = await this._checkUserExists(this._user.trim());
+      if (reason) {
+        this._userUnknown = reason;
+        return false;
+      }
+    }
+    return super.submit();
   }
 
   getValue(): INewServer {
@@ -64,7 +125,7 @@ export class NewServerBody extends FormBody<INewServer> {
     const showNameReason = nameReason && (this._name !== '' || this.attempted);
     const displayReason = validateDisplayName(this._displayName, trans);
     const userReason = this._userReason();
-    const suggestion = safeSlug(this._displayName);
+    const suggestion = this._suggestion();
     return (
       <div className="jp-SaturnPanel-formFields">
         <label className="jp-SaturnPanel-field">
@@ -126,21 +187,27 @@ export class NewServerBody extends FormBody<INewServer> {
                   '1-30 lowercase letters, digits and single "-"; starts with a letter, ends with a letter or digit.'
                 )}
           </span>
-          {this._nameEdited && suggestion && suggestion !== this._name && (
-            <button
-              type="button"
-              className="jp-SaturnPanel-suggestion"
-              aria-label={trans.__('Use the suggested name %1', suggestion)}
-              onClick={() => {
-                this._name = suggestion;
-                this._nameEdited = false;
-                this.update();
-              }}
-            >
-              {trans.__('Use "%1"', suggestion)}
-            </button>
-          )}
         </label>
+        {suggestion && (
+          <button
+            type="button"
+            className="jp-SaturnPanel-suggestion"
+            name="useSuggestion"
+            aria-label={trans.__('Use the suggested name %1', suggestion)}
+            onClick={() => {
+              this._name = suggestion;
+              // Follows the display name again only when it came from it.
+              this._nameEdited = suggestion !== safeSlug(this._displayName);
+              this.serverError = null;
+              this.update();
+              this.node
+                .querySelector<HTMLInputElement>('input[name="serverName"]')
+                ?.focus();
+            }}
+          >
+            {trans.__('Use "%1"', suggestion)}
+          </button>
+        )}
         {this._options.askUser && (
           <label className="jp-SaturnPanel-field">
             <span>{trans.__('For user')}</span>
@@ -149,22 +216,149 @@ export class NewServerBody extends FormBody<INewServer> {
               type="text"
               name="user"
               aria-label={trans.__('For user')}
+              aria-invalid={
+                (userReason && (this._user !== '' || this.attempted)) ||
+                this._userUnknown
+                  ? true
+                  : undefined
+              }
+              list={this._listId}
+              autoComplete="off"
+              spellCheck={false}
               value={this._user}
               onChange={event => {
                 this._user = event.target.value;
+                this._userUnknown = null;
+                this.serverError = null;
+                this._scheduleSearch();
                 this.update();
               }}
+              onFocus={() => {
+                if (this._searched === null) {
+                  this._scheduleSearch();
+                }
+              }}
             />
-            {userReason && (this._user !== '' || this.attempted) && (
+            <datalist id={this._listId}>
+              {this._userSuggestions().map(user => (
+                <option key={user} value={user} />
+              ))}
+            </datalist>
+            {userReason && (this._user !== '' || this.attempted) ? (
               <span className="jp-SaturnPanel-fieldError" role="alert">
                 {userReason}
               </span>
-            )}
+            ) : this._userUnknown ? (
+              <span className="jp-SaturnPanel-fieldError" role="alert">
+                {this._userUnknown}
+              </span>
+            ) : null}
           </label>
         )}
         {this.renderFeedback(trans.__('Creating…'))}
       </div>
     );
+  }
+
+  /**
+   * The server name to offer with one click, or null: a valid name made of
+   * what was typed in the name field when it is not valid ("My Server" →
+   * "my-server"), else the display name's when the name was edited away
+   * from it.
+   */
+  private _suggestion(): string | null {
+    const fromName = suggestServerName(this._name);
+    if (fromName !== null) {
+      return fromName;
+    }
+    const fromDisplay = safeSlug(this._displayName);
+    if (this._nameEdited && fromDisplay && fromDisplay !== this._name) {
+      return fromDisplay;
+    }
+    return null;
+  }
+
+  /**
+   * The users to suggest for the "for user" text: the owners the panel
+   * knows that match at once, then the server's answer for the text.
+   */
+  private _userSuggestions(): ReadonlyArray<string> {
+    const text = this._user.trim().toLowerCase();
+    const known = (this._options.knownUsers ?? []).filter(user =>
+      user.toLowerCase().includes(text)
+    );
+    const found = this._searched?.users ?? [];
+    const all = Array.from(new Set([...known, ...found]));
+    return all.slice(0, USER_SUGGESTIONS);
+  }
+
+  /**
+   * Ask the server for the users matching the text, once the user paused.
+   */
+  private _scheduleSearch(): void {
+    if (!this._options.searchUsers) {
+      return;
+    }
+    if (this._searchTimer !== null) {
+      clearTimeout(this._searchTimer);
+    }
+    this._searchTimer = setTimeout(() => {
+      this._searchTimer = null;
+      void this._search(this._user.trim());
+    }, USER_SEARCH_DELAY);
+  }
+
+  /**
+   * Search users now; only the answer to the latest search is kept.
+   */
+  private async _search(text: string): Promise<IUserSearch | null> {
+    const search = this._options.searchUsers;
+    if (!search) {
+      return null;
+    }
+    const ticket = ++this._searchTicket;
+    let answer: IUserSearch | null;
+    try {
+      answer = await search(text);
+    } catch {
+      answer = null;
+    }
+    if (ticket === this._searchTicket && !this.isDisposed) {
+      this._searched = answer ?? { users: [], more: false };
+      this.update();
+    }
+    return answer;
+  }
+
+  /**
+   * Why the owner is not a user the token may act for, or null (also when
+   * it cannot be told: the server then has the last word).
+   */
+  private async _checkUserExists(user: string): Promise<string | null> {
+    const find = this._options.findUser;
+    if (!find) {
+      return null;
+    }
+    let found: IUserLookup | null;
+    try {
+      found = await find(user);
+    } catch {
+      found = null;
+    }
+    if (found === null) {
+      return null;
+    }
+    const trans = this._options.trans;
+    if (!found.exists) {
+      return trans.__(
+        'JupyterHub has no user "%1" that this panel may create servers for: choose one of the suggested users.',
+        user
+      );
+    }
+    if (found.servers.includes(this._name)) {
+      return trans.__('%1 already has a server named "%2".', user, this._name);
+    }
+    return null;
   }
 
   /**
@@ -205,6 +399,11 @@ export class NewServerBody extends FormBody<INewServer> {
   private _displayName: string;
   private _name: string;
   private _nameEdited: boolean;
+  private _listId: string;
+  private _searchTimer: ReturnType<typeof setTimeout> | null = null;
+  private _searchTicket = 0;
+  private _searched: IUserSearch | null = null;
+  private _userUnknown: string | null = null;
 }
 
 /**
@@ -240,5 +439,34 @@ export namespace NewServerBody {
      * Create the server; resolve an error message to keep the dialog open.
      */
     submit: (value: INewServer) => Promise<string | null>;
+    /**
+     * Users to suggest at once for "for user" (the owners the panel knows).
+     */
+    knownUsers?: ReadonlyArray<string>;
+    /**
+     * Find the users whose names contain a text among those the token may
+     * act for; null when the server cannot tell (the field then suggests
+     * the known users only and the hub has the last word on submit).
+     */
+    searchUsers?: (text: string) => Promise<IUserSearch | null>;
+    /**
+     * Look a user up by exact name before creating (null when the server
+     * cannot tell: the hub then has the last word).
+     */
+    findUser?: (user: string) => Promise<IUserLookup | null>;
+  }
+}
+
+/**
+ * A module-private namespace.
+ */
+namespace Private {
+  let counter = 0;
+
+  /**
+   * A new number, for the id of a body's suggestion list.
+   */
+  export function nextId(): number {
+    return ++counter;
   }
 }

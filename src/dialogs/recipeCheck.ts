@@ -27,9 +27,35 @@ export const LEGACY_BLOCKS: { readonly [block: string]: string } = {
 };
 
 /**
- * What a Saturn recipe name may hold (the server's `_RECIPE_NAME`).
+ * What a Saturn recipe name may hold (the server's `_RECIPE_NAME`, matched
+ * whole with `fullmatch`: JavaScript's `$` never accepts a trailing
+ * newline, and neither does the server).
  */
 export const RECIPE_NAME = /^[-a-zA-Z0-9]+$/;
+
+/**
+ * Python's whitespace (`str.isspace`, what `str.strip()` removes): not quite
+ * JavaScript's `trim()`, which keeps U+001C-U+001F and U+0085 but removes
+ * U+FEFF.
+ */
+const PYTHON_BLANK =
+  // eslint-disable-next-line no-control-regex -- U+001C-U+001F are Python whitespace
+  /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+
+/**
+ * Whether a name is blank as the server sees it (`not name.strip()`).
+ */
+export function isBlankName(name: string): boolean {
+  return PYTHON_BLANK.test(name);
+}
+
+/**
+ * Whether a `spec.name` of a recipe in the current format is one the server
+ * takes (`check_recipe`): a string of letters, digits and dashes.
+ */
+export function isValidRecipeName(name: unknown): boolean {
+  return typeof name === 'string' && RECIPE_NAME.test(name);
+}
 
 /**
  * The required `spec` fields per recipe type (the server's `RECIPE_REQUIRED`).
@@ -190,7 +216,7 @@ namespace Private {
   ): IRecipeCheck {
     const errors: string[] = [];
     const name = typeof value.name === 'string' ? value.name : null;
-    if (name === null || name.trim() === '') {
+    if (name === null || isBlankName(name)) {
       errors.push(
         trans.__('"name" is missing: the name of the resource to create.')
       );

@@ -29,14 +29,19 @@ export function validateServerName(
   if (name.length === 0) {
     return trans.__('Enter a server name.');
   }
-  if (name.length > MAX_SERVER_NAME_LENGTH) {
+  // Characters as the hub counts them (code points, as Python's len()): an
+  // emoji is one character, never half of a UTF-16 surrogate pair.
+  const length = characterCount(name);
+  if (length > MAX_SERVER_NAME_LENGTH) {
     return trans.__(
       'A server name has at most %1 characters (this one has %2).',
       MAX_SERVER_NAME_LENGTH,
-      name.length
+      length
     );
   }
-  const bad = name.match(/[^a-z0-9-]/);
+  // The `u` flag matches whole code points: without it, an emoji's first
+  // surrogate alone would be quoted, and shown as "\ufffd".
+  const bad = name.match(/[^a-z0-9-]/u);
   if (bad) {
     const char = bad[0];
     if (/[A-Z]/.test(char)) {
@@ -114,13 +119,49 @@ export function validateDisplayName(
   trans: TranslationBundle
 ): string | null {
   const clean = sanitizeDisplayName(displayName);
-  if (clean.length > MAX_DISPLAY_NAME_LENGTH) {
+  if (characterCount(clean) > MAX_DISPLAY_NAME_LENGTH) {
     return trans.__(
       'A display name has at most %1 characters.',
       MAX_DISPLAY_NAME_LENGTH
     );
   }
   return null;
+}
+
+/**
+ * Suggest a valid server name for what the user typed as one, when it is
+ * not valid as it stands ("My Server" → "my-server"), with JupyterHub 6's
+ * rule (`safe_slug` of the hub's home page).
+ *
+ * @returns the suggestion, or null when the name is valid or blank
+ */
+export function suggestServerName(name: string): string | null {
+  if (name.trim() === '' || isValidServerName(name)) {
+    return null;
+  }
+  const suggestion = safeSlug(name);
+  return suggestion !== name && isValidServerName(suggestion)
+    ? suggestion
+    : null;
+}
+
+/**
+ * Whether a name follows JupyterHub 6's rules for a new named server.
+ */
+export function isValidServerName(name: string): boolean {
+  return (
+    name.length <= MAX_SERVER_NAME_LENGTH &&
+    /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/.test(name) &&
+    !name.includes('--')
+  );
+}
+
+/**
+ * The number of characters of a text as Python counts them (code points):
+ * an emoji is one, not two UTF-16 units.
+ */
+export function characterCount(text: string): number {
+  return Array.from(text).length;
 }
 
 /**
