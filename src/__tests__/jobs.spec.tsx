@@ -237,12 +237,25 @@ describe('The Jobs section and the job commands', () => {
     expect(row.textContent).not.toContain(JOB);
     // train-model runs no notebook: no output to open.
     expect(row.querySelector('.jp-mod-output')).toBeNull();
-    // The live duration of the running run counts up.
+    // The live duration of the running run counts up from what Saturn
+    // confirmed (3 s), not from the browser's clock, towards the next value.
     const live = row.querySelector(
       `[data-run="${R3}"] .jp-SaturnPanel-runDuration`
     )!;
-    const before = live.textContent;
-    await waitFor(() => live.textContent !== before, 3000);
+    expect(live.textContent).toBe('3 s');
+    model.applySnapshot([
+      resource(
+        saturnJob(JOB, 'train-model', [
+          jobRun(R3, 'running', {
+            started: new Date().toISOString(),
+            duration: 13
+          }),
+          jobRun(R2, 'error'),
+          jobRun(R1, 'completed')
+        ])
+      )
+    ]);
+    await waitFor(() => live.textContent === '4 s', 3000);
   });
 
   it('runs a job now and stops a run, through the REST routes', async () => {

@@ -34,6 +34,7 @@ import {
   runName
 } from '../jobs/names';
 import { isFinishedRun } from '../jobs/outputCommand';
+import { advanceRunClock, IRunClock, runClockSeconds } from '../jobs/runClock';
 import {
   formatAbsoluteTime,
   formatDuration,
@@ -350,14 +351,34 @@ function Duration(props: IDurationProps): JSX.Element | null {
 }
 
 /**
- * The duration of a run that is going, updated every second.
+ * The duration of a run that is going, updated every second: counted from
+ * the duration the server last confirmed (Saturn's own timestamps, as the
+ * final duration is), so it agrees with the final duration and never shows
+ * more (see `jobs/runClock.ts`).
  */
 function LiveDuration(props: {
   readonly run: IRun;
   readonly context: IPanelContext;
 }): JSX.Element | null {
-  const now = useNow(1000);
+  useNow(1000); // render every second
+  const now = Date.now();
+  const clock = React.useRef<IRunClock | null>(null);
+  clock.current = advanceRunClock(clock.current, props.run.duration, now);
+  if (clock.current === null) {
+    return null;
+  }
+  const seconds = runClockSeconds(clock.current, now);
+  const { trans } = props.context;
+  const text = formatDuration(seconds, trans);
   return (
-    <Duration seconds={runDuration(props.run, now)} context={props.context} />
+    <span
+      className="jp-SaturnPanel-runDuration jp-mod-live"
+      title={trans.__(
+        'Going for at least %1 (as Saturn Cloud last saw the run)',
+        text
+      )}
+    >
+      {text}
+    </span>
   );
 }

@@ -9,7 +9,8 @@ import * as React from 'react';
  */
 export interface IProgressBarProps {
   /**
-   * 0-100, or null when unknown (an indeterminate bar).
+   * 0-100, or null when unknown (an indeterminate bar; for an estimate: no
+   * basis for one yet).
    */
   readonly progress: number | null;
   /**
@@ -28,7 +29,8 @@ export interface IProgressBarProps {
 }
 
 /**
- * The text of a progress value: "40%", or "~40% (estimate)".
+ * The text of a progress value: "40%", "~40% (estimate)", or for an unknown
+ * one "Waiting for progress…" (hub) or "No estimate yet" (Saturn).
  */
 export function progressText(
   progress: number | null,
@@ -36,7 +38,12 @@ export function progressText(
   trans: TranslationBundle
 ): string {
   if (progress === null) {
-    return trans.__('Waiting for progress…');
+    // An estimate with nothing to base it on (Saturn, no start of this size
+    // seen yet): say so rather than make a number up; the message has the
+    // time so far.
+    return estimated
+      ? trans.__('No estimate yet')
+      : trans.__('Waiting for progress…');
   }
   const value = Math.round(progress);
   return estimated

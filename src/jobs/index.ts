@@ -12,6 +12,7 @@ export * from './names';
 export * from './notebookJob';
 export * from './outputCommand';
 export * from './parameters';
+export * from './runClock';
 export * from './runNotifier';
 export * from './runWatcher';
 export * from './scheduleCommands';
