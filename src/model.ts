@@ -9,6 +9,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import type {
   Backend,
   IConfig,
+  IHubUser,
   IConnectionStatus,
   IResource,
   PanelEvent,
@@ -38,6 +39,38 @@ export interface IResourceChange {
 export interface IOwnerGroup {
   readonly owner: string;
   readonly resources: ReadonlyArray<IResource>;
+}
+
+/**
+ * The panel's search of the hub's other users (`GET hub/users`): the panel
+ * polls only the hub's active servers and the user's own, so a user whose
+ * servers are all stopped is found by name.
+ */
+export interface IHubSearch {
+  /**
+   * The text searched for (a word of the filter).
+   */
+  readonly text: string;
+  /**
+   * The users found so far (every page asked for), with their servers.
+   */
+  readonly users: ReadonlyArray<IHubUser>;
+  /**
+   * The offset of the next page, null when every match is listed.
+   */
+  readonly next: number | null;
+  /**
+   * How many users match in all, when the hub says.
+   */
+  readonly total: number | null;
+  /**
+   * A page is being read.
+   */
+  readonly loading: boolean;
+  /**
+   * Why the last read failed, null when it did not.
+   */
+  readonly error: string | null;
 }
 
 /**
@@ -133,10 +166,48 @@ export class ResourceModel implements IDisposable {
   }
 
   /**
-   * One resource by key.
+   * One resource by key: from the live state, else from the hub search's
+   * results (a stopped server of a user the panel does not poll).
    */
   get(key: string): IResource | undefined {
-    return this._resources.get(key);
+    return this._resources.get(key) ?? this._found.get(key);
+  }
+
+  /**
+   * The search of the hub's other users, null when none is shown.
+   */
+  get hubSearch(): IHubSearch | null {
+    return this._hubSearch;
+  }
+
+  /**
+   * Set (or clear, with null) the hub search and its results.
+   */
+  setHubSearch(search: IHubSearch | null): void {
+    this._hubSearch = search;
+    this._found = new Map();
+    for (const user of search?.users ?? []) {
+      for (const server of user.servers) {
+        this._found.set(server.key, server);
+      }
+    }
+    this._changed.emit();
+  }
+
+  /**
+   * The hub search's users with the servers the live state does not hold
+   * (a server started from the results joins the state, and its row moves
+   * there), in the hub's order; users left with none are left out.
+   */
+  hubSearchResults(): IOwnerGroup[] {
+    const groups: IOwnerGroup[] = [];
+    for (const user of this._hubSearch?.users ?? []) {
+      const resources = user.servers.filter(s => !this._resources.has(s.key));
+      if (resources.length > 0) {
+        groups.push({ owner: user.name, resources });
+      }
+    }
+    return groups;
   }
 
   /**
@@ -318,7 +389,7 @@ export class ResourceModel implements IDisposable {
    * it, the backend's token allows it, and no request on it is in flight.
    */
   canDo(key: string, action: ResourceAction): boolean {
-    const resource = this._resources.get(key);
+    const resource = this.get(key);
     if (!resource || this.isBusy(key)) {
       return false;
     }
@@ -464,6 +535,8 @@ export class ResourceModel implements IDisposable {
   }
 
   private _resources = new Map<string, IResource>();
+  private _found = new Map<string, IResource>();
+  private _hubSearch: IHubSearch | null = null;
   private _revisions = new Map<string, number>();
   private _busy = new Map<string, number>();
   private _refreshing = new Set<Backend>();

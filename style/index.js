@@ -1,1 +1,4 @@
 import './base.css';
+import './buttons.css';
+import './lists.css';
+import './dialogs.css';

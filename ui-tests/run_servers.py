@@ -30,6 +30,9 @@ def ui_stack(workdir: Path, port: int) -> PanelStack:
     lab = LabServer(
         workdir,
         settings={
+            # Lab runs as alice (an admin): her servers are always listed, other users' while
+            # they run, and the rest are found by searching (the panel's filter).
+            "hub_user": "alice",
             "hub_poll_interval": 2.0,
             "hub_stopping_poll_interval": 0.5,
             "saturn_min_poll_interval": 2.0,

@@ -1,7 +1,7 @@
 /**
  * The panel's icon buttons: each one runs a command.
  */
-import { LabIcon, ToolbarButtonComponent } from '@jupyterlab/ui-components';
+import type { LabIcon } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import * as React from 'react';
@@ -28,6 +28,10 @@ export interface ICommandButtonProps {
  * command's label for these arguments, followed, while it is disabled, by
  * why (the command's caption); it is enabled exactly when the command is, so
  * a button never offers what the palette would refuse.
+ *
+ * A plain `<button>` styled as JupyterLab's toolbar buttons: the toolbar's
+ * web component cost most of the time of a list of thousands of rows
+ * (issue 11).
  */
 export function CommandButton(props: ICommandButtonProps): JSX.Element {
   const { commands, id, args, icon, className } = props;
@@ -35,13 +39,17 @@ export function CommandButton(props: ICommandButtonProps): JSX.Element {
   const enabled = commands.isEnabled(id, args);
   // A disabled button says why: the command's caption then is the reason.
   const reason = enabled ? '' : commands.caption(id, args);
+  const tooltip = reason && reason !== label ? `${label} (${reason})` : label;
   return (
-    <ToolbarButtonComponent
-      className={`jp-SaturnPanel-action ${className}`}
-      icon={icon}
-      tooltip={reason && reason !== label ? `${label} (${reason})` : label}
-      enabled={enabled}
+    <button
+      type="button"
+      className={`jp-SaturnPanel-action jp-SaturnPanel-button ${className}`}
+      aria-label={tooltip}
+      title={tooltip}
+      disabled={!enabled}
       onClick={() => void commands.execute(id, args)}
-    />
+    >
+      <icon.react tag="span" elementSize="normal" />
+    </button>
   );
 }

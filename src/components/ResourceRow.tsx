@@ -11,6 +11,7 @@ import {
 import * as React from 'react';
 
 import {
+  IConfig,
   IResource,
   ResourceAction,
   isDefaultServer,
@@ -43,14 +44,28 @@ export interface IResourceRowProps {
    * The row is its backend's last known state (stale or not answering).
    */
   readonly lastKnown?: boolean;
+  /**
+   * A request on the resource is in flight (`model.isBusy`).
+   */
+  readonly busy?: boolean;
+  /**
+   * The backends' configuration: what the buttons offer depends on it.
+   */
+  readonly config?: IConfig | null;
 }
+
+/**
+ * A row, re-rendered only when its own props change: a change of one
+ * resource among thousands re-renders one row.
+ */
+export const ResourceRow = React.memo(ResourceRowView);
 
 /**
  * A row. Its element carries the hooks browser tests use: class
  * `jp-SaturnPanel-row`, `data-key`, `data-status`; the context menu finds the
  * resource through `data-key`.
  */
-export function ResourceRow(props: IResourceRowProps): JSX.Element {
+function ResourceRowView(props: IResourceRowProps): JSX.Element {
   const { resource, context, showOwner, now, lastKnown = false } = props;
   const { trans, commands, model } = context;
   // In the row, inside its owner's group: the short name.

@@ -4,6 +4,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { CommandRegistry } from '@lumino/commands';
 
+import type { HubSearch } from '../hubSearch';
 import type { ResourceModel } from '../model';
 
 /**
@@ -22,4 +23,8 @@ export interface IPanelContext {
    * The extension's translation bundle.
    */
   readonly trans: TranslationBundle;
+  /**
+   * The search of the hub's other users (found by the filter).
+   */
+  readonly hubSearch?: HubSearch;
 }

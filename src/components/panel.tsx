@@ -18,7 +18,8 @@ import type { ResourceModel } from '../model';
 import { CommandIDs, PANEL_ID, TRANSLATION_DOMAIN } from '../tokens';
 import type { IPanelContext } from './context';
 import { PanelHeader } from './PanelHeader';
-import { SectionBody, SectionKind } from './SectionBody';
+import { HubSearch } from '../hubSearch';
+import { SectionBodyWidget, SectionKind } from './SectionBody';
 
 /**
  * Scroll a resource's row into view, once the panel is laid out.
@@ -42,10 +43,12 @@ export class SaturnPanel extends SidePanel {
   constructor(options: SaturnPanel.IOptions) {
     super({ translator: options.translator });
     const trans = options.translator.load(TRANSLATION_DOMAIN);
+    this._hubSearch = new HubSearch({ model: options.model, trans });
     const context: IPanelContext = {
       model: options.model,
       commands: options.commands,
-      trans
+      trans,
+      hubSearch: this._hubSearch
     };
     this.id = PANEL_ID;
     this.addClass('jp-SaturnPanel');
@@ -129,6 +132,15 @@ export class SaturnPanel extends SidePanel {
     return this._sections[section].parent === this.content;
   }
 
+  /**
+   * Dispose of the panel and its search.
+   */
+  dispose(): void {
+    this._hubSearch.dispose();
+    super.dispose();
+  }
+
+  private _hubSearch: HubSearch;
   private _sections: { [section in SectionKind]: PanelWithToolbar };
   private _order: SectionKind[];
 }
@@ -174,11 +186,7 @@ namespace Private {
     widget.node.dataset.section = section;
     widget.title.label = label;
     widget.node.setAttribute('aria-label', label);
-    const body = ReactWidget.create(
-      <SectionBody context={context} section={section} />
-    );
-    body.addClass('jp-SaturnPanel-sectionBody');
-    widget.addWidget(body);
+    widget.addWidget(new SectionBodyWidget(context, section));
     return widget;
   }
 }

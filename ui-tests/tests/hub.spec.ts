@@ -49,7 +49,9 @@ test.afterEach(async ({ request }) => {
 });
 
 test.describe('JupyterHub section', () => {
-  test('lists the default servers of alice and bob', async ({ page }) => {
+  test("lists alice's servers, and finds bob's by searching", async ({
+    page
+  }) => {
     await expect(page.locator('#saturn-panel')).toBeHidden();
     await openPanel(page);
 
@@ -57,10 +59,15 @@ test.describe('JupyterHub section', () => {
     await expect(
       page.locator('.jp-AccordionPanel-title[aria-controls="saturn-panel-hub"]')
     ).toContainText('JupyterHub');
-    for (const user of ['alice', 'bob']) {
-      const group = hub.locator(`.jp-SaturnPanel-group[data-owner="${user}"]`);
+    const checkDefault = async (
+      scope: ReturnType<typeof page.locator>,
+      user: string
+    ) => {
+      const group = scope.locator(
+        `.jp-SaturnPanel-group[data-owner="${user}"]`
+      );
       await expect(group.locator('.jp-SaturnPanel-groupTitle')).toHaveText(
-        user
+        user === 'alice' ? 'alice (you)' : user
       );
       const defaultServer = group.locator(`[data-key="hub/${user}/"]`);
       await expect(defaultServer).toBeVisible();
@@ -73,7 +80,22 @@ test.describe('JupyterHub section', () => {
       await expect(defaultServer.locator('.jp-SaturnPanel-status')).toHaveText(
         /stopped|running|pending|stopping/
       );
-    }
+    };
+    await checkDefault(hub, 'alice');
+    // Other users' stopped servers are not polled (a hub of 5,000 users):
+    // the filter finds them through the hub's own search.
+    await expect(hub.locator('.jp-SaturnPanel-hint')).toContainText(
+      "everyone's running servers"
+    );
+    await page.getByRole('searchbox', { name: /filter/i }).fill('bob');
+    const results = hub.locator('.jp-SaturnPanel-searchResults');
+    await expect(results).toHaveAttribute(
+      'aria-label',
+      'Other users matching "bob"'
+    );
+    await checkDefault(results, 'bob');
+    await page.getByRole('searchbox', { name: /filter/i }).fill('');
+    await expect(results).toHaveCount(0);
   });
 
   test('creates, starts, opens, stops and deletes a named server', async ({
