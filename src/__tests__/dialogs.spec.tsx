@@ -10,6 +10,7 @@ import {
   IUserSearch,
   NewServerBody,
   RecipeBody,
+  recipeFileText,
   showFormDialog,
   USER_SEARCH_DELAY
 } from '../dialogs';
@@ -484,5 +485,118 @@ describe('RecipeBody', () => {
     typeInto(field(body.node, 'recipe'), JSON.stringify(RECIPE));
     typeInto(user, 'bob');
     expect(body.getValue().user).toBe('bob');
+  });
+});
+
+describe('recipe files', () => {
+  const YAML = [
+    'schema_version: 2025.10.01',
+    'type: workspace',
+    'spec:',
+    '  name: yaml-ws',
+    '  image: saturncloud/saturn-python:2023.09.01',
+    '  instance_type: large',
+    '  environment_variables:',
+    '    STARTED: 2024-01-02',
+    ''
+  ].join('\n');
+
+  it('converts a YAML recipe to the JSON that is checked and sent', () => {
+    const json = JSON.parse(recipeFileText('recipes/ws.yaml', YAML));
+    expect(json).toEqual({
+      schema_version: '2025.10.01',
+      type: 'workspace',
+      spec: {
+        name: 'yaml-ws',
+        image: 'saturncloud/saturn-python:2023.09.01',
+        instance_type: 'large',
+        // No Date: YAML 1.2's core schema keeps it a string.
+        environment_variables: { STARTED: '2024-01-02' }
+      }
+    });
+    expect(recipeFileText('ws.json', '{"a": 1}')).toBe('{"a": 1}');
+    expect(() => recipeFileText('bad.yml', 'a: [1,')).toThrow();
+  });
+
+  it('loads a .yaml file into the form, and says where one is malformed', async () => {
+    const files: { [path: string]: string } = {
+      'ws.yaml': YAML,
+      'bad.yml': 'spec: [1,'
+    };
+    const contents = {
+      get: async (path: string) => ({ content: files[path] })
+    } as unknown as Contents.IManager;
+    const body = new RecipeBody({
+      trans,
+      contents,
+      askUser: false,
+      path: 'ws.yaml',
+      submit: async () => null
+    });
+    Widget.attach(body, document.body);
+    await waitFor(() => field(body.node, 'recipe')?.value.includes('yaml-ws'));
+    expect(body.isValid()).toBe(true);
+    expect(body.getValue().recipe).toEqual(
+      expect.objectContaining({ type: 'workspace' })
+    );
+    typeInto(field(body.node, 'path'), 'bad.yml');
+    (
+      body.node.querySelector(
+        '[aria-label="Load recipe file"]'
+      ) as HTMLButtonElement
+    ).click();
+    await waitFor(() =>
+      body.node.textContent?.includes('bad.yml is not valid YAML:')
+    );
+    body.dispose();
+  });
+
+  it('"Choose File…" hands the form over and closes the dialog; the form opens again as it was', async () => {
+    const handed: RecipeBody.IState[] = [];
+    const contents = {
+      get: async () => ({ content: '' })
+    } as unknown as Contents.IManager;
+    const body = new RecipeBody({
+      trans,
+      contents,
+      askUser: true,
+      browse: state => handed.push(state),
+      submit: async () => null
+    });
+    const result = showFormDialog({
+      title: 'Recipe',
+      body,
+      acceptLabel: 'Create',
+      trans,
+      focusNodeSelector: 'button[name="browse"]'
+    });
+    const browse = await waitFor(() =>
+      body.node.querySelector<HTMLButtonElement>('button[name="browse"]')
+    );
+    await waitFor(() => document.activeElement === browse);
+    expect(browse.getAttribute('aria-label')).toBe('Choose a recipe file');
+    typeInto(field(body.node, 'recipe'), '{"type": "job"}');
+    typeInto(field(body.node, 'user'), 'bob');
+    browse.click();
+    await expect(result).resolves.toBeNull();
+    expect(document.querySelector('.jp-SaturnPanel-dialog')).toBeNull();
+    expect(handed).toEqual([
+      { path: '', text: '{"type": "job"}', user: 'bob' }
+    ]);
+
+    const again = new RecipeBody({
+      trans,
+      contents,
+      askUser: true,
+      ...handed[0],
+      submit: async () => null
+    });
+    Widget.attach(again, document.body);
+    await waitFor(() => field(again.node, 'recipe'));
+    expect(field(again.node, 'recipe').value).toBe('{"type": "job"}');
+    expect(field(again.node, 'user').value).toBe('bob');
+    // Without a file dialog to show, no "Choose File…".
+    expect(again.node.querySelector('button[name="browse"]')).toBeNull();
+    again.dispose();
   });
 });

@@ -55,7 +55,7 @@ describe('checkRecipe', () => {
 
   it('asks for something when empty', () => {
     expect(check('  ').errors).toEqual([
-      'Paste a recipe, or load a .json file.'
+      'Paste a recipe, or choose a .json or .yaml file.'
     ]);
   });
 

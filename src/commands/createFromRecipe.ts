@@ -1,17 +1,23 @@
 /**
  * The command that creates a Saturn Cloud resource from a recipe (pasted, or
- * a `.json` file), and its file-browser item.
+ * a `.json`/`.yaml` file chosen in JupyterLab's file dialog), and its
+ * file-browser item.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
-import type { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
-import type { TranslationBundle } from '@jupyterlab/translation';
+import { FileDialog, IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import { addIcon } from '@jupyterlab/ui-components';
 import type { JSONObject } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 
 import { createFromRecipe, errorDetails, IResource } from '../api';
-import { IRecipeResult, RecipeBody, showFormDialog } from '../dialogs';
+import {
+  IRecipeResult,
+  isRecipeFile,
+  RecipeBody,
+  showFormDialog
+} from '../dialogs';
 import type { ResourceModel } from '../model';
 import { CommandIDs } from '../tokens';
 import {
@@ -30,9 +36,14 @@ export interface ICreateFromRecipeOptions {
   model: ResourceModel;
   trans: TranslationBundle;
   /**
-   * The default file browser, for its `.json` context-menu item.
+   * The default file browser, for its `.json` context-menu item and its
+   * document manager (for JupyterLab's file dialog).
    */
   fileBrowser: IDefaultFileBrowser | null;
+  /**
+   * The translator (JupyterLab's file dialog speaks its own domain).
+   */
+  translator: ITranslator;
 }
 
 /**
@@ -58,7 +69,7 @@ export function addCreateFromRecipeCommand(
         properties: {
           path: {
             type: 'string',
-            description: trans.__('A recipe .json file to load')
+            description: trans.__('A recipe .json or .yaml file to load')
           }
         }
       }
@@ -79,31 +90,67 @@ export function addCreateFromRecipeCommand(
       }
       // The server answers with the created resource (201).
       const state: { created: IResource | null } = { created: null };
-      const body = new RecipeBody({
-        trans,
-        contents: app.serviceManager.contents,
-        path,
-        askUser: saturn.abilities.createForOthers,
-        submit: async ({ recipe, user }) => {
-          try {
-            const created = await createFromRecipe(recipe, user ?? undefined);
-            state.created = created;
-            if (created && !model.get(created.key)) {
-              model.applyResource(created);
-            }
-            return null;
-          } catch (error) {
-            return errorDetails(error, trans);
+      const submit = async ({
+        recipe,
+        user
+      }: IRecipeResult): Promise<string | null> => {
+        try {
+          const created = await createFromRecipe(recipe, user ?? undefined);
+          state.created = created;
+          if (created && !model.get(created.key)) {
+            model.applyResource(created);
           }
+          return null;
+        } catch (error) {
+          return errorDetails(error, trans);
         }
-      });
-      const value = await showFormDialog({
-        title: trans.__('New Saturn Cloud Resource from a Recipe'),
-        body,
-        acceptLabel: trans.__('Create'),
-        trans,
-        focusNodeSelector: path ? 'textarea' : 'input[name="path"]'
-      });
+      };
+      const manager = options.fileBrowser?.model.manager ?? null;
+      let form: Partial<RecipeBody.IState> = { path };
+      let value: IRecipeResult | null = null;
+      // "Choose File…" closes the form (JupyterLab shows one dialog at a
+      // time), shows the file dialog, and opens the form again as it was.
+      for (;;) {
+        let browsed: RecipeBody.IState | null = null;
+        const body = new RecipeBody({
+          trans,
+          contents: app.serviceManager.contents,
+          path: form.path,
+          text: form.text,
+          user: form.user,
+          askUser: saturn.abilities.createForOthers,
+          browse: manager
+            ? current => {
+                browsed = current;
+              }
+            : undefined,
+          submit
+        });
+        value = await showFormDialog({
+          title: trans.__('New Saturn Cloud Resource from a Recipe'),
+          body,
+          acceptLabel: trans.__('Create'),
+          trans,
+          focusNodeSelector:
+            form.path || form.text
+              ? 'textarea'
+              : manager
+                ? 'button[name="browse"]'
+                : 'input[name="path"]'
+        });
+        if (browsed === null || !manager) {
+          break;
+        }
+        const kept: RecipeBody.IState = browsed;
+        const chosen = await Private.chooseRecipeFile(
+          manager,
+          kept.path,
+          options.translator,
+          trans
+        );
+        // A file chosen is loaded; none keeps the form as it was.
+        form = chosen ? { path: chosen, user: kept.user } : kept;
+      }
       if (value) {
         Private.announceCreated(state.created, value, model, app, trans);
       }
@@ -127,6 +174,35 @@ export function addRecipeFileMenuItem(app: JupyterFrontEnd): IDisposable {
  * A module-private namespace.
  */
 namespace Private {
+  /**
+   * Show JupyterLab's file dialog for a `.json`/`.yaml` recipe.
+   *
+   * @returns the chosen file's path, or null when none was chosen
+   */
+  export async function chooseRecipeFile(
+    manager: NonNullable<IDefaultFileBrowser['model']['manager']>,
+    current: string,
+    translator: ITranslator,
+    trans: TranslationBundle
+  ): Promise<string | null> {
+    const folder = current.includes('/')
+      ? current.slice(0, current.lastIndexOf('/'))
+      : undefined;
+    const result = await FileDialog.getOpenFiles({
+      manager,
+      translator,
+      title: trans.__('Choose a Recipe File'),
+      label: trans.__('A Saturn Cloud recipe: .json, .yaml or .yml'),
+      defaultPath: folder,
+      filter: model =>
+        model.type === 'directory' || isRecipeFile(model.name) ? {} : null
+    });
+    const file = (result.button.accept ? (result.value ?? []) : []).find(
+      model => model.type !== 'directory'
+    );
+    return file ? file.path : null;
+  }
+
   /**
    * Tell the user a resource was created, offering to start it.
    *

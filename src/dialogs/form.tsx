@@ -168,6 +168,15 @@ export abstract class FormBody<T>
   }
 
   /**
+   * Close the dialog as Cancel does, for a body that hands over to another
+   * dialog (JupyterLab shows one dialog at a time: a second one waits until
+   * the first is closed). A no-op outside a form dialog.
+   */
+  protected closeDialog(): void {
+    Private.closers.get(this)?.();
+  }
+
+  /**
    * Whether the user tried to accept once (errors are then shown even for
    * fields not touched yet).
    */
@@ -187,6 +196,7 @@ class FormDialog<T> extends Dialog<T> {
   constructor(options: Partial<Dialog.IOptions<T>> & { body: FormBody<T> }) {
     super(options);
     this._form = options.body;
+    Private.closers.set(options.body, () => this.reject());
     this._formButtons = options.buttons ?? [];
     this._formDefaultIndex =
       options.defaultButton ?? this._formButtons.length - 1;
@@ -253,4 +263,14 @@ export async function showFormDialog<T>(options: {
   const result = await dialog.launch();
   dialog.dispose();
   return result.button.accept ? result.value : null;
+}
+
+/**
+ * A module-private namespace.
+ */
+namespace Private {
+  /**
+   * How each form body in a dialog closes it.
+   */
+  export const closers = new WeakMap<object, () => void>();
 }

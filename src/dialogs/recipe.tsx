@@ -1,10 +1,12 @@
 /**
- * The new-from-recipe dialog: paste JSON or load a `.json` file, check it,
- * optionally create it for another user.
+ * The new-from-recipe dialog: paste JSON or choose a `.json`/`.yaml` file
+ * (JupyterLab's file dialog, or a typed path), check it, optionally create it
+ * for another user.
  */
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { JSONObject } from '@lumino/coreutils';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import * as React from 'react';
 
 import { FormBody, FormErrors, lastResultByText } from './form';
@@ -19,8 +21,32 @@ export interface IRecipeResult {
 }
 
 /**
- * The body of the new-from-recipe dialog: paste JSON or load a `.json` file
- * from the Jupyter contents, check it, optionally create it for another user.
+ * Whether a path names a recipe file the dialog reads: `.json`, `.yaml` or
+ * `.yml`.
+ */
+export function isRecipeFile(path: string): boolean {
+  return /\.(json|ya?ml)$/i.test(path);
+}
+
+/**
+ * A recipe file's text as the JSON the dialog checks and sends: JSON as it
+ * is, YAML (`.yaml`, `.yml`) converted (YAML 1.2's core schema: no dates or
+ * other types JSON cannot carry).
+ *
+ * @throws an Error saying where a YAML file is malformed
+ */
+export function recipeFileText(path: string, content: string): string {
+  if (!/\.ya?ml$/i.test(path)) {
+    return content;
+  }
+  const value = loadYaml(content, { schema: CORE_SCHEMA, filename: path });
+  return JSON.stringify(value ?? null, null, 2);
+}
+
+/**
+ * The body of the new-from-recipe dialog: paste JSON or choose a `.json` or
+ * `.yaml` file from the Jupyter contents, check it, optionally create it for
+ * another user.
  */
 export class RecipeBody extends FormBody<IRecipeResult> {
   /**
@@ -30,10 +56,19 @@ export class RecipeBody extends FormBody<IRecipeResult> {
     super(options.submit);
     this._options = options;
     this._path = options.path ?? '';
+    this._text = options.text ?? '';
+    this._user = options.user ?? '';
     this.addClass('jp-SaturnPanel-recipeForm');
-    if (this._path) {
+    if (this._path && options.text === undefined) {
       void this._load();
     }
+  }
+
+  /**
+   * What the form holds, to open it again as it was (after the file dialog).
+   */
+  get state(): RecipeBody.IState {
+    return { path: this._path, text: this._text, user: this._user };
   }
 
   handlesEnter(target: EventTarget | null): boolean {
@@ -60,14 +95,32 @@ export class RecipeBody extends FormBody<IRecipeResult> {
     return (
       <div className="jp-SaturnPanel-formFields">
         <div className="jp-SaturnPanel-field">
-          <span>{trans.__('Recipe file')}</span>
+          <span>{trans.__('Recipe file (.json, .yaml)')}</span>
           <div className="jp-SaturnPanel-fileRow">
+            {this._options.browse && (
+              <button
+                type="button"
+                name="browse"
+                className="jp-Button jp-mod-styled jp-mod-accept"
+                aria-label={trans.__('Choose a recipe file')}
+                title={trans.__(
+                  'Choose a .json or .yaml recipe file in the file browser'
+                )}
+                disabled={this._loading || this.submitting}
+                onClick={() => {
+                  this._options.browse?.(this.state);
+                  this.closeDialog();
+                }}
+              >
+                {trans.__('Choose File…')}
+              </button>
+            )}
             <input
               className="jp-mod-styled"
               type="text"
               name="path"
               aria-label={trans.__('Recipe file path')}
-              placeholder={trans.__('path/to/recipe.json')}
+              placeholder={trans.__('or type a path: recipes/ws.yaml')}
               value={this._path}
               onChange={event => {
                 this._path = event.target.value;
@@ -178,8 +231,16 @@ export class RecipeBody extends FormBody<IRecipeResult> {
       if (typeof model.content !== 'string') {
         this._fileError = trans.__('%1 is not a text file.', path);
       } else {
-        this._text = model.content;
-        this.serverError = null;
+        try {
+          this._text = recipeFileText(path, model.content);
+          this.serverError = null;
+        } catch (error) {
+          this._fileError = trans.__(
+            '%1 is not valid YAML: %2',
+            path,
+            error instanceof Error ? error.message : String(error)
+          );
+        }
       }
     } catch (error) {
       this._fileError = trans.__(
@@ -197,8 +258,8 @@ export class RecipeBody extends FormBody<IRecipeResult> {
 
   private _options: RecipeBody.IOptions;
   private _path: string;
-  private _text = '';
-  private _user = '';
+  private _text: string;
+  private _user: string;
   private _loading = false;
   private _fileError: string | null = null;
   private _checkText = lastResultByText(text =>
@@ -220,9 +281,23 @@ export namespace RecipeBody {
      */
     contents: Contents.IManager;
     /**
-     * A file to load at once.
+     * A file to load at once (unless `text` is given).
      */
     path?: string;
+    /**
+     * The recipe text to start with.
+     */
+    text?: string;
+    /**
+     * The "for user" text to start with.
+     */
+    user?: string;
+    /**
+     * Offer "Choose File…": the dialog closes (JupyterLab shows one dialog
+     * at a time) after handing over what the form holds, for the caller to
+     * show the file dialog and open the form again.
+     */
+    browse?: (state: IState) => void;
     /**
      * Whether to offer the "for user" field (admin token configured).
      */
@@ -231,5 +306,14 @@ export namespace RecipeBody {
      * Create the resource; resolve an error message to keep the dialog open.
      */
     submit: (value: IRecipeResult) => Promise<string | null>;
+  }
+
+  /**
+   * What the form holds.
+   */
+  export interface IState {
+    readonly path: string;
+    readonly text: string;
+    readonly user: string;
   }
 }

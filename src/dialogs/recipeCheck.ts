@@ -140,7 +140,7 @@ export function checkRecipe(
   if (text.trim() === '') {
     return {
       ...empty,
-      errors: [trans.__('Paste a recipe, or load a .json file.')]
+      errors: [trans.__('Paste a recipe, or choose a .json or .yaml file.')]
     };
   }
   let value: unknown;
