@@ -229,7 +229,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
               gitDirectory: text('gitDirectory'),
               jobImage: text('jobImage'),
               jobInstanceType: text('jobInstanceType'),
-              outputFolder: text('outputFolder')
+              outputFolder: text('outputFolder'),
+              confirmGpuRuns: get('confirmGpuRuns', true)
             };
             if (launcherCards) {
               const pinned = settings.get('pinnedJobs').composite;

@@ -159,6 +159,10 @@ export interface IJobSettings {
    * root); empty: beside the source notebook.
    */
   outputFolder: string;
+  /**
+   * Ask before running a job whose size has a GPU.
+   */
+  confirmGpuRuns: boolean;
 }
 
 /**
@@ -172,5 +176,6 @@ export const DEFAULT_JOB_SETTINGS: IJobSettings = {
   gitDirectory: '',
   jobImage: '',
   jobInstanceType: '',
-  outputFolder: ''
+  outputFolder: '',
+  confirmGpuRuns: true
 };

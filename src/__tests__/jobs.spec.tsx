@@ -8,7 +8,14 @@ import { Widget } from '@lumino/widgets';
 import { ActionNotifier, addCommands } from '../commands';
 import { SaturnPanel } from '../components/panel';
 import { jobRuns, normalizeRun } from '../api';
-import { addJobCommands, runName, RunLogsWidget } from '../jobs';
+import {
+  addJobCommands,
+  gpuConfirmationText,
+  jobGpus,
+  needsGpuConfirmation,
+  runName,
+  RunLogsWidget
+} from '../jobs';
 import { ResourceModel } from '../model';
 import { CommandIDs, DEFAULT_JOB_SETTINGS, IJobSettings } from '../tokens';
 import { config, jobRun, resource, saturnJob } from './fixtures';
@@ -928,3 +935,99 @@ function choose(select: Element, value: string): void {
   )!.set!.call(select, value);
   select.dispatchEvent(new Event('change', { bubbles: true }));
 }
+
+describe('A run on a GPU size asks first', () => {
+  const GPU_DETAILS = {
+    details: {
+      command: 'python train.py --epochs 5',
+      size: 'T4-XLarge - 4 cores - 16 GB RAM - 1 GPU',
+      gpus: 1,
+      gpuType: 'T4',
+      runs: []
+    }
+  };
+  const gpuJob = () => resource(saturnJob(JOB, 'train-model', [], GPU_DETAILS));
+  let env: ReturnType<typeof setup> | undefined;
+  let restore: () => void = () => undefined;
+  afterEach(() => {
+    env?.dispose();
+    env = undefined;
+    restore();
+    restore = () => undefined;
+    Notification.dismiss();
+    document.body.innerHTML = '';
+  });
+
+  it('decides from the size GPUs Saturn reports and the setting', () => {
+    const cpu = resource(saturnJob(JOB, 'report', []));
+    const unknown = resource(
+      saturnJob(JOB, 'x', [], { details: { gpus: null, runs: [] } })
+    );
+    expect(jobGpus(gpuJob())).toEqual({ gpus: 1, gpuType: 'T4' });
+    expect(needsGpuConfirmation(gpuJob(), { confirmGpuRuns: true })).toBe(true);
+    expect(needsGpuConfirmation(gpuJob(), { confirmGpuRuns: false })).toBe(
+      false
+    );
+    expect(needsGpuConfirmation(cpu, { confirmGpuRuns: true })).toBe(false);
+    expect(needsGpuConfirmation(unknown, { confirmGpuRuns: true })).toBe(false);
+    expect(gpuConfirmationText(gpuJob(), trans)).toBe(
+      'This starts a run of the command "python train.py --epochs 5" on T4-XLarge - 4 cores - 16 GB RAM - 1 GPU, with 1 T4 GPU. GPU sizes cost more than others; the run goes on until it ends or you stop it.'
+    );
+  });
+
+  it('from a launcher card: Cancel is focused and starts nothing; Run on GPU starts it', async () => {
+    const { model, commands } = (env = setup());
+    model.applyBackends(config());
+    model.applySnapshot([gpuJob()]);
+    const server = fakeServer(() => [
+      202,
+      saturnJob(JOB, 'train-model', [jobRun(R1, 'pending')], GPU_DETAILS)
+    ]);
+    restore = server.restore;
+
+    const first = commands.execute(CommandIDs.runJob, {
+      name: 'train-model',
+      isLauncher: true
+    });
+    const dialog = await waitFor(() => document.querySelector('.jp-Dialog'));
+    await waitFor(() =>
+      dialog.textContent?.includes('Run train-model on a GPU?') ? true : null
+    );
+    expect(dialog.textContent).toContain('with 1 T4 GPU');
+    await waitFor(
+      () =>
+        (document.activeElement as HTMLElement | null)?.classList.contains(
+          'jp-mod-reject'
+        ) || null
+    );
+    (document.activeElement as HTMLElement).click();
+    await first;
+    expect(server.seen).toHaveLength(0);
+
+    const second = commands.execute(CommandIDs.runJob, {
+      name: 'train-model',
+      isLauncher: true
+    });
+    (
+      await waitFor(() =>
+        document.querySelector('.jp-Dialog-footer .jp-mod-accept')
+      )
+    ).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    await second;
+    expect(server.seen.map(s => s.path)).toEqual([`saturn/jobs/${JOB}/start`]);
+  });
+
+  it('with confirmGpuRuns off, runs at once', async () => {
+    const { model, commands } = (env = setup({ confirmGpuRuns: false }));
+    model.applyBackends(config());
+    model.applySnapshot([gpuJob()]);
+    const server = fakeServer(() => [
+      202,
+      saturnJob(JOB, 'train-model', [jobRun(R1, 'pending')], GPU_DETAILS)
+    ]);
+    restore = server.restore;
+    await commands.execute(CommandIDs.runJob, { key: KEY });
+    expect(document.querySelector('.jp-Dialog')).toBeNull();
+    expect(server.seen.map(s => s.path)).toEqual([`saturn/jobs/${JOB}/start`]);
+  });
+});

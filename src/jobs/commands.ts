@@ -43,6 +43,7 @@ import { pickResource } from '../dialogs';
 import { saturnJobIcon } from '../icons';
 import type { ResourceModel } from '../model';
 import { CommandIDs, IJobSettings, TRANSLATION_DOMAIN } from '../tokens';
+import { confirmGpuRun, needsGpuConfirmation } from './gpuConfirm';
 import { logTabOpener } from './logTabs';
 import type { RunLogsWidget } from './logsWidget';
 import { runName } from './names';
@@ -253,6 +254,14 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
             runBlockedReason(model, key, trans) ??
               trans.__('%1 cannot be run now.', label)
           );
+          return;
+        }
+        // A GPU size costs more: ask first, wherever the run comes from (a
+        // launcher card, the palette, the panel), unless the setting says no.
+        if (
+          needsGpuConfirmation(job, options.settings()) &&
+          !(await confirmGpuRun(job, trans))
+        ) {
           return;
         }
         let run: IRun | null = null;

@@ -4,6 +4,7 @@
  */
 export * from './commands';
 export * from './cron';
+export * from './gpuConfirm';
 export * from './launcher';
 export * from './logFollower';
 export * from './logTabs';
