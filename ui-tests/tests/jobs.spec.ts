@@ -321,6 +321,11 @@ test.describe('Saturn job runs', () => {
       'Start a run of the Saturn job train-model'
     );
     await card.click();
+    // train-model runs on a GPU size: the run is confirmed first
+    // (gpu-confirm.spec.ts tests the question).
+    await dialog(page)
+      .getByRole('button', { name: 'Run train-model on a GPU' })
+      .click();
 
     // The panel reveals itself, with a new run on top of train-model's row.
     await expect(panel(page)).toBeVisible();
