@@ -116,7 +116,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const panel = new SaturnPanel({
       model,
       commands: app.commands,
-      translator
+      translator,
+      state
     });
     app.shell.add(panel, 'left', { rank: 200 });
     if (restorer) {

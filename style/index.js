@@ -2,3 +2,4 @@ import './base.css';
 import './buttons.css';
 import './lists.css';
 import './dialogs.css';
+import './width.css';

@@ -43,6 +43,7 @@ import {
 } from '../time';
 import { CommandIDs } from '../tokens';
 import { CommandButton } from './CommandButton';
+import { useRowFocus } from './rowFocus';
 import type { IPanelContext } from './context';
 import { LastKnownMark } from './LastKnown';
 import { ProgressBar } from './ProgressBar';
@@ -79,6 +80,7 @@ export function JobRow(props: IJobRowProps): JSX.Element {
   const { job, context, showOwner, now, lastKnown = false } = props;
   const { trans, commands, model } = context;
   const label = resourceLabel(job, trans);
+  const focus = useRowFocus(job.key);
   const args = { key: job.key };
   const runs = jobRuns(job);
 
@@ -95,6 +97,7 @@ export function JobRow(props: IJobRowProps): JSX.Element {
       data-stale={lastKnown ? 'true' : undefined}
       data-backend={job.backend}
       data-kind={job.kind}
+      {...focus}
     >
       <div className="jp-SaturnPanel-rowHeader">
         <span className="jp-SaturnPanel-name" title={jobTooltip(job, trans)}>

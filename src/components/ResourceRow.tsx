@@ -15,7 +15,8 @@ import {
   IResource,
   ResourceAction,
   isDefaultServer,
-  resourceLabel
+  resourceLabel,
+  statusLabel
 } from '../api';
 import { formatAbsoluteTime, formatRelativeTime, parseTime } from '../time';
 import { CommandIDs } from '../tokens';
@@ -23,6 +24,7 @@ import { CommandButton } from './CommandButton';
 import type { IPanelContext } from './context';
 import { LastKnownMark } from './LastKnown';
 import { ProgressBar } from './ProgressBar';
+import { useRowFocus } from './rowFocus';
 import { ownerAndSize } from './RowMeta';
 import { StatusBadge } from './StatusBadge';
 
@@ -71,6 +73,7 @@ function ResourceRowView(props: IResourceRowProps): JSX.Element {
   // In the row, inside its owner's group: the short name.
   const label = resourceLabel(resource, trans, 'short');
   const args = { key: resource.key };
+  const focus = useRowFocus(resource.key);
 
   const button = (
     action: ResourceAction,
@@ -160,6 +163,16 @@ function ResourceRowView(props: IResourceRowProps): JSX.Element {
     );
   }
 
+  // A named hub server's name beside its display name, as the hub's home
+  // page shows both.
+  const secondaryName =
+    resource.backend === 'hub' &&
+    resource.name &&
+    resource.displayName &&
+    resource.displayName !== resource.name
+      ? resource.name
+      : null;
+
   const showMessage =
     resource.message &&
     resource.status !== 'pending' &&
@@ -175,6 +188,12 @@ function ResourceRowView(props: IResourceRowProps): JSX.Element {
       data-stale={lastKnown ? 'true' : undefined}
       data-backend={resource.backend}
       data-kind={resource.kind}
+      aria-label={trans.__(
+        '%1, %2',
+        resourceLabel(resource, trans),
+        statusLabel(resource.status, trans)
+      )}
+      {...focus}
     >
       <div className="jp-SaturnPanel-rowHeader">
         {canOpen ? (
@@ -202,6 +221,14 @@ function ResourceRowView(props: IResourceRowProps): JSX.Element {
             {label}
           </span>
         )}
+        {secondaryName && (
+          <span
+            className="jp-SaturnPanel-serverName"
+            title={trans.__('Server name: %1', secondaryName)}
+          >
+            {secondaryName}
+          </span>
+        )}
         <StatusBadge status={resource.status} trans={trans} />
         {lastKnown && (
           <LastKnownMark
@@ -223,6 +250,8 @@ function ResourceRowView(props: IResourceRowProps): JSX.Element {
               aria-label={openLabel}
               title={openLabel}
               onClick={onLinkClick}
+              // The name is the keyboard's link; this one is for the mouse.
+              tabIndex={-1}
             >
               <launchIcon.react tag="span" elementSize="normal" />
             </a>

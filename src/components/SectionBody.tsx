@@ -16,6 +16,7 @@ import { BackendNotice } from './BackendNotice';
 import type { IPanelContext } from './context';
 import { JobRow } from './JobRow';
 import { ResourceRow } from './ResourceRow';
+import { onRowKeyDown } from './rowFocus';
 import { useNow } from './useNow';
 
 /**
@@ -117,11 +118,15 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
     />
   );
   if (backendCondition(config, backend) === 'unconfigured') {
-    return <div className="jp-SaturnPanel-sectionContent">{notice}</div>;
+    return (
+      <div className="jp-SaturnPanel-sectionContent" onKeyDown={onRowKeyDown}>
+        {notice}
+      </div>
+    );
   }
   if (!model.hasSnapshot) {
     return (
-      <div className="jp-SaturnPanel-sectionContent">
+      <div className="jp-SaturnPanel-sectionContent" onKeyDown={onRowKeyDown}>
         {notice}
         <div className="jp-SaturnPanel-empty" role="status">
           {trans.__('Loading…')}
@@ -135,7 +140,11 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
   const kind =
     section === 'hub' ? 'server' : section === 'saturn' ? 'workspace' : 'job';
   if (lastKnown && model.count(backend, kind) === 0) {
-    return <div className="jp-SaturnPanel-sectionContent">{notice}</div>;
+    return (
+      <div className="jp-SaturnPanel-sectionContent" onKeyDown={onRowKeyDown}>
+        {notice}
+      </div>
+    );
   }
   if (section === 'jobs') {
     return (
@@ -225,7 +234,7 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
     ) : null;
 
   return (
-    <div className="jp-SaturnPanel-sectionContent">
+    <div className="jp-SaturnPanel-sectionContent" onKeyDown={onRowKeyDown}>
       {notice}
       {empty ?? list}
       {searchHint}
@@ -507,7 +516,7 @@ function JobsContent(props: IJobsContentProps): JSX.Element {
     );
   }
   return (
-    <div className="jp-SaturnPanel-sectionContent">
+    <div className="jp-SaturnPanel-sectionContent" onKeyDown={onRowKeyDown}>
       {notice}
       {body}
     </div>

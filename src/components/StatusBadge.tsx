@@ -24,7 +24,8 @@ export function StatusBadge(props: IStatusBadgeProps): JSX.Element {
       className={`jp-SaturnPanel-status jp-mod-${props.status}`}
       title={props.trans.__('Status: %1', label)}
     >
-      {label}
+      {/* In a narrow panel only the dot shows; the text stays for screen readers. */}
+      <span className="jp-SaturnPanel-statusText">{label}</span>
     </span>
   );
 }

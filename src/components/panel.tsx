@@ -2,6 +2,7 @@
  * The left-sidebar panel: a header (extension and connection state, filter)
  * and accordion sections: JupyterHub servers, Saturn workspaces, Saturn jobs.
  */
+import type { IStateDB } from '@jupyterlab/statedb';
 import type { ITranslator } from '@jupyterlab/translation';
 import {
   CommandToolbarButton,
@@ -10,6 +11,8 @@ import {
   SidePanel
 } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
+import type { ReadonlyJSONValue } from '@lumino/coreutils';
+import type { Message } from '@lumino/messaging';
 import { AccordionPanel } from '@lumino/widgets';
 import * as React from 'react';
 
@@ -18,8 +21,14 @@ import type { ResourceModel } from '../model';
 import { CommandIDs, PANEL_ID, TRANSLATION_DOMAIN } from '../tokens';
 import type { IPanelContext } from './context';
 import { PanelHeader } from './PanelHeader';
+import { forgetRowFocus } from './rowFocus';
 import { HubSearch } from '../hubSearch';
 import { SectionBodyWidget, SectionKind } from './SectionBody';
+
+/**
+ * Where the sections' state is kept in the state database.
+ */
+const SECTIONS_STATE_KEY = 'jupyterlab-saturn-panel:sections';
 
 /**
  * Scroll a resource's row into view, once the panel is laid out.
@@ -92,6 +101,9 @@ export class SaturnPanel extends SidePanel {
     this.addWidget(hub);
     this.addWidget(saturn);
     this.addWidget(jobs);
+    if (options.state) {
+      void this._rememberSections(options.state);
+    }
   }
 
   /**
@@ -140,6 +152,101 @@ export class SaturnPanel extends SidePanel {
     super.dispose();
   }
 
+  /**
+   * Opened (its sidebar tab, the palette, the keyboard shortcut): the focus
+   * goes to the filter, as JupyterLab's file browser focuses its listing.
+   */
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    // The header renders once shown: a panel opened for the first time may
+    // get its filter a frame or two later.
+    let tries = 3;
+    const focusFilter = () => {
+      if (this.isDisposed || this.node.contains(document.activeElement)) {
+        return;
+      }
+      const filter = this.node.querySelector<HTMLInputElement>(
+        '.jp-SaturnPanel-filter input'
+      );
+      if (filter) {
+        filter.focus();
+      } else if (--tries > 0) {
+        requestAnimationFrame(focusFilter);
+      }
+    };
+    focusFilter();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this.node.addEventListener('focusout', this._onFocusOut);
+  }
+
+  protected onBeforeDetach(msg: Message): void {
+    this.node.removeEventListener('focusout', this._onFocusOut);
+    super.onBeforeDetach(msg);
+  }
+
+  /**
+   * The focus went elsewhere in JupyterLab: a row that changes later must
+   * not take it back.
+   */
+  private _onFocusOut = (event: FocusEvent): void => {
+    const next = event.relatedTarget as Node | null;
+    if (next && !this.node.contains(next)) {
+      forgetRowFocus();
+    }
+  };
+
+  /**
+   * Restore which sections are collapsed and their sizes, and save them on
+   * every change (a toggle, the end of a resize), as JupyterLab's own
+   * sidebars keep theirs.
+   */
+  private async _rememberSections(state: IStateDB): Promise<void> {
+    const accordion = this.content;
+    if (!(accordion instanceof AccordionPanel)) {
+      return;
+    }
+    const sectionOf = (index: number) =>
+      accordion.widgets[index]?.node.dataset.section ?? '';
+    let saved: Private.ISectionState = {};
+    try {
+      saved = ((await state.fetch(SECTIONS_STATE_KEY)) ??
+        {}) as Private.ISectionState;
+    } catch {
+      // Nothing saved yet, or unreadable: the default layout.
+    }
+    if (this.isDisposed) {
+      return;
+    }
+    accordion.widgets.forEach((_, index) => {
+      if (saved[sectionOf(index)]?.expanded === false) {
+        accordion.collapse(index);
+      }
+    });
+    const sizes = accordion.widgets.map(
+      (_, index) => saved[sectionOf(index)]?.size
+    );
+    if (sizes.every(size => typeof size === 'number' && size >= 0)) {
+      accordion.setRelativeSizes(sizes as number[]);
+    }
+    const save = () => {
+      const now: Private.ISectionState = { ...saved };
+      const relative = accordion.relativeSizes();
+      accordion.widgets.forEach((widget, index) => {
+        now[sectionOf(index)] = {
+          expanded: !widget.isHidden,
+          size: relative[index]
+        };
+      });
+      saved = now;
+      void state.save(SECTIONS_STATE_KEY, now as unknown as ReadonlyJSONValue);
+    };
+    accordion.expansionToggled.connect(save);
+    accordion.node.addEventListener('pointerup', save);
+  }
+
   private _hubSearch: HubSearch;
   private _sections: { [section in SectionKind]: PanelWithToolbar };
   private _order: SectionKind[];
@@ -165,6 +272,10 @@ export namespace SaturnPanel {
      * The application translator.
      */
     translator: ITranslator;
+    /**
+     * Where to remember the sections' state (collapsed, size).
+     */
+    state?: IStateDB | null;
   }
 }
 
@@ -172,6 +283,13 @@ export namespace SaturnPanel {
  * A module-private namespace.
  */
 namespace Private {
+  /**
+   * What is remembered of each section, by section name.
+   */
+  export interface ISectionState {
+    [section: string]: { expanded?: boolean; size?: number } | undefined;
+  }
+
   /**
    * Create one section with its body.
    */
