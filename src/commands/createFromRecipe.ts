@@ -131,12 +131,9 @@ export function addCreateFromRecipeCommand(
           body,
           acceptLabel: trans.__('Create'),
           trans,
+          // The path field (the file dialog is the button before it).
           focusNodeSelector:
-            form.path || form.text
-              ? 'textarea'
-              : manager
-                ? 'button[name="browse"]'
-                : 'input[name="path"]'
+            form.path || form.text ? 'textarea' : 'input[name="path"]'
         });
         if (browsed === null || !manager) {
           break;
