@@ -28,7 +28,7 @@ def server_name_problem(name: str) -> str | None:
         return "a server name starts with a lower-case letter"
     if "--" in name:
         return 'a server name cannot contain "--"'
-    if not _SERVER_NAME.match(name):
+    if not _SERVER_NAME.fullmatch(name):
         if name.endswith("-"):
             return "a server name ends with a letter or a digit"
         return "a server name has only lower-case letters, digits and dashes"
@@ -78,7 +78,7 @@ def check_user_search(text: str, offset: str, limit: str) -> tuple[str, int, int
 
 def check_saturn_id(resource_id: str) -> str:
     """Return ``resource_id`` if it is a Saturn Cloud id (32 lower-case hex characters), else 400."""
-    if not _SATURN_ID.match(resource_id or ""):
+    if not _SATURN_ID.fullmatch(resource_id or ""):
         raise BadRequest(f"Invalid Saturn Cloud id {resource_id!r}: an id is 32 lower-case hexadecimal characters.")
     return resource_id
 
@@ -90,7 +90,7 @@ def check_run_name(run: str) -> str:
     """A job run (pod) name: lower-case letters, digits and dashes, else 400."""
     if not run:
         raise BadRequest("run is required: the name of one of the job's runs.")
-    if not _RUN_NAME.match(run):
+    if not _RUN_NAME.fullmatch(run):
         raise BadRequest(f"Invalid run name {run!r}.")
     return run
 
@@ -130,7 +130,7 @@ _STRING_FIELDS = ("name", "instance_type", "description", "working_directory", "
 
 def check_saturn_user(user: Any) -> str:
     """A Saturn Cloud user (identity) name, else 400."""
-    if not isinstance(user, str) or not _SATURN_IDENTITY.match(user):
+    if not isinstance(user, str) or not _SATURN_IDENTITY.fullmatch(user):
         raise BadRequest(
             f"Invalid Saturn Cloud user {user!r}: lower-case letters, digits and single dashes, at most 39 characters."
         )

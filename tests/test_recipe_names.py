@@ -1,5 +1,5 @@
-"""The recipe name rule of the server is the dialog's: one table of names (tests/recipe_names.json),
-checked here against check_recipe and in src/__tests__/recipeNames.spec.ts against the dialog."""
+"""The name rules of the server are the dialogs': one table of names (tests/recipe_names.json),
+checked here against validation.py and in src/__tests__/recipeNames.spec.ts against the dialogs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from jupyterlab_saturn_panel.errors import BadRequest
-from jupyterlab_saturn_panel.validation import check_recipe
+from jupyterlab_saturn_panel.validation import check_new_server_name, check_recipe, check_saturn_user
 
 CASES = json.loads((Path(__file__).parent / "recipe_names.json").read_text(encoding="utf-8"))
 
@@ -37,3 +37,23 @@ def test_current_format_name(name: Any, ok: bool) -> None:
 def test_legacy_format_name(name: Any, ok: bool) -> None:
     recipe = {"schema_version": "2022.08.01", "name": name, "jupyter_server": {"instance_type": "large"}}
     assert accepted(recipe) is ok
+
+
+@pytest.mark.parametrize(("name", "ok"), CASES["server_names"], ids=repr)
+def test_new_server_name(name: str, ok: bool) -> None:
+    try:
+        check_new_server_name(name)
+    except BadRequest:
+        assert not ok
+    else:
+        assert ok
+
+
+@pytest.mark.parametrize(("user", "ok"), CASES["saturn_users"], ids=repr)
+def test_saturn_user(user: str, ok: bool) -> None:
+    try:
+        check_saturn_user(user)
+    except BadRequest:
+        assert not ok
+    else:
+        assert ok

@@ -5,7 +5,9 @@
  */
 import { nullTranslator } from '@jupyterlab/translation';
 
+import { isSaturnUserName } from '../dialogs/recipe';
 import { checkRecipe } from '../dialogs/recipeCheck';
+import { validateServerName } from '../dialogs/slug';
 
 const trans = nullTranslator.load('jupyterlab_saturn_panel');
 
@@ -15,6 +17,8 @@ declare const require: (path: string) => unknown;
 const CASES = require('../../tests/recipe_names.json') as {
   current: [unknown, boolean][];
   legacy: [unknown, boolean][];
+  server_names: [string, boolean][];
+  saturn_users: [string, boolean][];
 };
 
 function accepted(recipe: unknown): boolean {
@@ -23,7 +27,12 @@ function accepted(recipe: unknown): boolean {
 
 describe('recipe names: the dialog agrees with the server', () => {
   it('has cases of both kinds', () => {
-    for (const cases of [CASES.current, CASES.legacy]) {
+    for (const cases of [
+      CASES.current,
+      CASES.legacy,
+      CASES.server_names,
+      CASES.saturn_users
+    ]) {
       expect(cases.some(([, ok]) => ok)).toBe(true);
       expect(cases.some(([, ok]) => !ok)).toBe(true);
     }
@@ -56,4 +65,14 @@ describe('recipe names: the dialog agrees with the server', () => {
       expect(accepted(recipe)).toBe(ok);
     }
   );
+});
+
+describe('other names: the dialogs agree with the server', () => {
+  it.each(CASES.server_names)('new server name %j accepted: %s', (name, ok) => {
+    expect(validateServerName(name, trans) === null).toBe(ok);
+  });
+
+  it.each(CASES.saturn_users)('Saturn user %j accepted: %s', (user, ok) => {
+    expect(isSaturnUserName(user)).toBe(ok);
+  });
 });

@@ -21,6 +21,14 @@ export interface IRecipeResult {
 }
 
 /**
+ * Whether a text is a Saturn Cloud user (identity) name, as the server checks
+ * it (`check_saturn_user`, the OpenAPI spec's segment pattern).
+ */
+export function isSaturnUserName(user: string): boolean {
+  return /^[a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38}$/.test(user);
+}
+
+/**
  * Whether a path names a recipe file the dialog reads: `.json`, `.yaml` or
  * `.yml`.
  */
@@ -85,13 +93,32 @@ export class RecipeBody extends FormBody<IRecipeResult> {
   }
 
   isValid(): boolean {
-    return !this._loading && this._check().errors.length === 0;
+    return (
+      !this._loading &&
+      this._check().errors.length === 0 &&
+      this._userReason() === null
+    );
+  }
+
+  /**
+   * Why the "for user" text cannot name a Saturn Cloud user (the server's
+   * `check_saturn_user`), or null (also when empty: yourself).
+   */
+  private _userReason(): string | null {
+    const user = this._user.trim();
+    if (!this._options.askUser || user === '' || isSaturnUserName(user)) {
+      return null;
+    }
+    return this._options.trans.__(
+      'A Saturn Cloud user name has 1-39 lowercase letters, digits and single "-", starting with a letter or digit.'
+    );
   }
 
   render(): JSX.Element {
     const trans = this._options.trans;
     const check = this._check();
     const showErrors = this._text.trim() !== '' || this.attempted;
+    const userReason = this._userReason();
     return (
       <div className="jp-SaturnPanel-formFields">
         <div className="jp-SaturnPanel-field">
@@ -190,12 +217,21 @@ export class RecipeBody extends FormBody<IRecipeResult> {
               name="user"
               aria-label={trans.__('For user')}
               placeholder={trans.__('leave empty to create it for yourself')}
+              aria-invalid={userReason ? true : undefined}
+              autoComplete="off"
+              spellCheck={false}
               value={this._user}
               onChange={event => {
                 this._user = event.target.value;
+                this.serverError = null;
                 this.update();
               }}
             />
+            {userReason && (
+              <span className="jp-SaturnPanel-fieldError" role="alert">
+                {userReason}
+              </span>
+            )}
           </label>
         )}
         {this.renderFeedback(trans.__('Creating…'))}
