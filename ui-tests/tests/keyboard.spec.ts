@@ -1,0 +1,146 @@
+/**
+ * The panel with the keyboard only, and at the widths a sidebar takes
+ * (issue 12): the shortcut opens it with the filter focused, arrow keys move
+ * between rows, Start and Stop keep the focus in their row, a narrow panel
+ * shows status dots, a wide one a second column.
+ */
+import { expect, test } from '@jupyterlab/galata';
+import type { Page } from '@playwright/test';
+
+import { SLOW, openPanel, panel, resources, row } from './helpers';
+
+const KEY = 'hub/alice/';
+
+/** Whether the focus is inside the element `selector` names. */
+async function focusInside(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate(
+    s => !!document.querySelector(s)?.contains(document.activeElement),
+    selector
+  );
+}
+
+test.afterEach(async ({ request }) => {
+  const alice = (await resources(request)).find(r => r.key === KEY);
+  if (alice && alice.status !== 'stopped') {
+    await request.delete('/saturn-panel/hub/servers/alice/');
+    await expect
+      .poll(
+        async () => (await resources(request)).find(r => r.key === KEY)?.status,
+        { timeout: SLOW }
+      )
+      .toBe('stopped');
+  }
+});
+
+test('the keyboard shortcut opens the panel on its filter; arrows move between rows; Start and Stop keep the focus', async ({
+  page
+}) => {
+  await expect(panel(page)).toBeHidden();
+  await page.keyboard.press('Control+Shift+Y');
+  await expect(panel(page)).toBeVisible();
+  const filter = page.getByRole('searchbox', { name: 'Filter servers' });
+  await expect(filter).toBeFocused();
+
+  const alice = row(page, KEY);
+  await expect(alice).toHaveAttribute('data-status', 'stopped', {
+    timeout: SLOW
+  });
+  // Arrow keys move between the rows of a section, at the same control.
+  const workspaces = page.locator('#saturn-panel-saturn .jp-SaturnPanel-row');
+  await expect(workspaces.nth(1)).toBeVisible({ timeout: SLOW });
+  const firstControl = workspaces
+    .nth(0)
+    .locator('a[href]:not([tabindex="-1"]), button:not(:disabled)')
+    .first();
+  await firstControl.focus();
+  await page.keyboard.press('ArrowDown');
+  expect(
+    await workspaces.nth(1).evaluate(el => el.contains(document.activeElement))
+  ).toBe(true);
+  await page.keyboard.press('Home');
+  await expect(firstControl).toBeFocused();
+
+  const start = alice.locator('.jp-mod-start');
+  await start.focus();
+  // Start with Enter: the Start button goes away, the focus stays in the row
+  // and lands on Stop once the server can be stopped.
+  await page.keyboard.press('Enter');
+  await expect(alice).toHaveAttribute('data-status', /pending|running/, {
+    timeout: SLOW
+  });
+  await expect(alice.locator('.jp-mod-stop')).toBeFocused({ timeout: SLOW });
+  await expect(alice).toHaveAttribute('data-status', 'running', {
+    timeout: SLOW
+  });
+  expect(await focusInside(page, `[data-key="${KEY}"]`)).toBe(true);
+  // One tab stop per action: the name's link, then Stop; the launch icon is
+  // the mouse's copy of the link.
+  const stops = await alice.evaluate(el =>
+    Array.from(el.querySelectorAll<HTMLElement>('a[href], button'))
+      .filter(c => c.tabIndex >= 0)
+      .map(c => c.getAttribute('aria-label') ?? c.getAttribute('title'))
+  );
+  expect(new Set(stops).size).toBe(stops.length);
+
+  await page.keyboard.press('Enter'); // Stop
+  await expect(alice).toHaveAttribute('data-status', 'stopped', {
+    timeout: SLOW
+  });
+  await expect(alice.locator('.jp-mod-start')).toBeFocused({ timeout: SLOW });
+});
+
+test('a narrow panel shows status dots, a wide one a second column', async ({
+  page
+}) => {
+  await openPanel(page);
+  const alice = row(page, KEY);
+  const badge = alice.locator('.jp-SaturnPanel-status');
+  const widthOf = async (selector: string) =>
+    (await alice.locator(selector).boundingBox())?.width ?? 0;
+
+  const setWidth = (px: number) =>
+    page.evaluate(w => {
+      const node = document.getElementById('saturn-panel')!;
+      node.style.width = `${w}px`;
+    }, px);
+
+  await setWidth(240);
+  await expect
+    .poll(() => widthOf('.jp-SaturnPanel-status'), { timeout: 5000 })
+    .toBeLessThan(16);
+  // The status is still the badge's text for screen readers.
+  await expect(badge).toHaveText('stopped');
+
+  await setWidth(560);
+  await expect
+    .poll(() => widthOf('.jp-SaturnPanel-status'), { timeout: 5000 })
+    .toBeGreaterThan(30);
+  // A workspace's row has details (its size): side by side with its name.
+  const workspace = page
+    .locator('#saturn-panel-saturn .jp-SaturnPanel-row')
+    .filter({ has: page.locator('.jp-SaturnPanel-meta') })
+    .first();
+  const header = (await workspace
+    .locator('.jp-SaturnPanel-rowHeader')
+    .boundingBox())!;
+  const meta = (await workspace.locator('.jp-SaturnPanel-meta').boundingBox())!;
+  expect(meta.x).toBeGreaterThanOrEqual(header.x + header.width - 1);
+  expect(Math.abs(meta.y - header.y)).toBeLessThan(header.height);
+
+  await setWidth(300);
+  // Back to one column: the details under the name.
+  await expect
+    .poll(
+      async () => {
+        const top = (await workspace
+          .locator('.jp-SaturnPanel-rowHeader')
+          .boundingBox())!;
+        const under = (await workspace
+          .locator('.jp-SaturnPanel-meta')
+          .boundingBox())!;
+        return under.y >= top.y + top.height - 1;
+      },
+      { timeout: 5000 }
+    )
+    .toBe(true);
+});
