@@ -139,6 +139,8 @@ class RelayedRequest:
     kind: str
     status: int | None = None
     ended: float | None = None
+    #: Bytes of the answer's body as they passed the relay (compressed if the hub compressed them).
+    bytes: int = 0
     #: For progress streams: (time the line passed the relay, parsed ``data:`` JSON), in order.
     data_lines: list[tuple[float, Any]] = field(default_factory=list)
 
@@ -219,6 +221,7 @@ class _RelayHandler(web.RequestHandler):
             seen = now()
             if self._downstream_gone:
                 raise StreamClosedError()  # aborts the upstream request: the extension left
+            record.bytes += len(chunk)
             if record.is_progress_stream:
                 for event in parser.feed(chunk, seen):
                     if event.data is not None and not isinstance(event.data, str):  # JSON only
@@ -858,7 +861,35 @@ def to_json(
             "errors": lag["errors"],
             "requests": dict(lag["requests"]),
         }
-    return result
+    # The figures bench/summary.py prints (shape: bench/benchlib.py).
+    figures: list[dict[str, Any]] = []
+    if upstream is not None:
+        one, many = upstream["one"], upstream["many"]
+        figures.append(
+            {
+                "name": f"hub requests/min, {many.clients} events clients",
+                "value": round(many.per_minute, 1),
+                "unit": "req/min",
+                "baseline": round(one.per_minute, 1),
+                "baselineLabel": "1 client",
+                "goal": f"within {TOLERANCE:.0%} of 1 client",
+                "pass": bool(upstream["passed"]),
+            }
+        )
+    if lag is not None:
+        median = stats(lag["series"].get("events_vs_own_upstream", []))["median"]
+        figures.append(
+            {
+                "name": "progress step relay lag on events (median)",
+                "value": round(median, 2) if median is not None else None,
+                "unit": "ms",
+                "baseline": None,
+                "baselineLabel": "vs the extension's own hub stream",
+                "goal": "every start relayed" if lag["errors"] == [] else None,
+                "pass": not lag["errors"],
+            }
+        )
+    return {"bench": "hub", "title": "Hub requests with 1 vs N tabs; progress relay lag", "figures": figures, **result}
 
 
 # ---------------------------------------------------------------------------------------------
