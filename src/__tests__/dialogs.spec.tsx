@@ -148,7 +148,7 @@ describe('NewServerBody "for user"', () => {
 
   const HUB_USERS = ['alice', 'bob', 'bobby', 'carol'];
 
-  function create(searches: string[], created: INewServer[]) {
+  function create(searches: string[], created: INewServer[], attach = true) {
     body = new NewServerBody({
       trans,
       user: '',
@@ -171,7 +171,9 @@ describe('NewServerBody "for user"', () => {
         return null;
       }
     });
-    Widget.attach(body, document.body);
+    if (attach) {
+      Widget.attach(body, document.body);
+    }
     return body;
   }
 
@@ -230,6 +232,42 @@ describe('NewServerBody "for user"', () => {
     await waitFor(() => !body.node.textContent?.includes('bobby already'));
     expect(await body.trySubmit()).toBe(true);
     expect(created).toEqual([{ user: 'bob', name: 'dev', displayName: '' }]);
+  });
+
+  it('takes Enter in "For user" as a pick until the text is a suggested user', async () => {
+    const created: INewServer[] = [];
+    create([], created, false);
+    const result = showFormDialog({
+      title: 'New Named Server',
+      body,
+      acceptLabel: 'Create and Start',
+      trans
+    });
+    const user = await waitFor(() => field(body.node, 'user'));
+    typeInto(field(body.node, 'serverName'), 'dev');
+    typeInto(user, 'ali');
+    await waitFor(() => user.value === 'ali');
+    user.focus();
+    const enter = () =>
+      user.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })
+      );
+    enter();
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(created).toEqual([]);
+    expect(document.querySelector('.jp-SaturnPanel-dialog')).not.toBeNull();
+    // Not even tried: no "no such user" for a text still being completed.
+    expect(body.node.textContent).not.toContain('JupyterHub has no user');
+
+    typeInto(user, 'alice');
+    await waitFor(() => user.value === 'alice');
+    enter();
+    await expect(result).resolves.toEqual({
+      user: 'alice',
+      name: 'dev',
+      displayName: ''
+    });
+    expect(created).toHaveLength(1);
   });
 
   it('leaves the last word to the hub when the server cannot search', async () => {
@@ -485,6 +523,17 @@ describe('RecipeBody', () => {
     typeInto(field(body.node, 'recipe'), JSON.stringify(RECIPE));
     typeInto(user, 'bob');
     expect(body.getValue().user).toBe('bob');
+    expect(body.isValid()).toBe(true);
+
+    // A name Saturn Cloud refuses is refused here, as the server does.
+    typeInto(user, 'Bob Smith');
+    await waitFor(() =>
+      body.node.textContent?.includes(
+        'A Saturn Cloud user name has 1-39 lowercase letters'
+      )
+    );
+    expect(user.getAttribute('aria-invalid')).toBe('true');
+    expect(body.isValid()).toBe(false);
   });
 });
 

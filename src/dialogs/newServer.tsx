@@ -80,6 +80,18 @@ export class NewServerBody extends FormBody<INewServer> {
     this._listId = `jp-SaturnPanel-users-${Private.nextId()}`;
   }
 
+  /**
+   * Enter in "For user" while the text is not yet one of the suggested users
+   * picks from the list (the browser's) instead of submitting the dialog.
+   */
+  handlesEnter(target: EventTarget | null): boolean {
+    return (
+      target instanceof HTMLInputElement &&
+      target.name === 'user' &&
+      !this._userSuggestions().includes(this._user.trim())
+    );
+  }
+
   dispose(): void {
     if (this._searchTimer !== null) {
       clearTimeout(this._searchTimer);
