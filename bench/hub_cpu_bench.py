@@ -5,7 +5,7 @@ Issue 11: with 5,000 users one open tab made the hub spend 5.3-7.6 CPU s/min (0.
 extension listed every user every 10 s. Goal: the hub's CPU with one panel open within 1.3x idle.
 
     .venv/bin/python bench/hub_cpu_bench.py                 # or: bench/run.sh hub-cpu
-    .venv/bin/python bench/hub_cpu_bench.py --users 5000 --window 60 --servers 5
+    .venv/bin/python bench/hub_cpu_bench.py --users 5000 --window 45 --rounds 2 --servers 5
 
 What runs (all on 127.0.0.1): a real JupyterHub (``saturn_panel_demo.local_hub.LocalHub``: node
 proxy, DummyAuthenticator, the demo spawner with mocksu servers); ``--users`` users made through the
@@ -94,6 +94,30 @@ def window_figures(requests: list[RelayedRequest], seconds: float, cpu: float) -
     }
 
 
+def merge(windows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The windows of one kind as one: totals summed, rates over the summed time."""
+    seconds = sum(w["seconds"] for w in windows)
+    cpu = sum(w["hub_cpu_s"] for w in windows)
+    requests = sum(w["requests"] for w in windows)
+    polls = sum(w["refreshes"] for w in windows)
+    total_bytes = sum(w["bytes"] for w in windows)
+    kinds: Counter[str] = Counter()
+    for w in windows:
+        kinds.update(w["by_kind"])
+    return {
+        "seconds": round(seconds, 2),
+        "hub_cpu_s": round(cpu, 3),
+        "hub_cpu_s_per_min": round(cpu * 60 / seconds, 3),
+        "requests": requests,
+        "requests_per_min": round(requests * 60 / seconds, 1),
+        "by_kind": dict(kinds),
+        "refreshes": polls,
+        "bytes": total_bytes,
+        "bytes_per_refresh": round(total_bytes / polls) if polls else 0,
+        "per_window_cpu_s_per_min": [w["hub_cpu_s_per_min"] for w in windows],
+    }
+
+
 async def create_users(hub: LocalHub, count: int, t0: float) -> int:
     """Make the hub hold ``count`` users (alice and bob included), 500 per request."""
     names = [f"u{i:05d}" for i in range(count - 2)]
@@ -126,9 +150,15 @@ async def start_servers(hub: LocalHub, users: list[str], timeout: float = 120.0)
         raise RuntimeError(f"servers not ready in {timeout} s: {sorted(pending)}")
 
 
+def fmt_list(values: list[float]) -> str:
+    return " ".join(f"{v:.2f}" for v in values)
+
+
 def render(result: dict[str, Any]) -> str:
     idle, panel, opening = result["idle"], result["panel"], result["opening"]
     ratio = result["ratio"]
+    extra_ms = (panel["hub_cpu_s"] - idle["hub_cpu_s"] * panel["seconds"] / idle["seconds"]) * 1000
+    per_request = f"{extra_ms / panel['requests']:.1f} ms (CPU above idle / requests)" if panel["requests"] else "-"
     kinds = ", ".join(f"{k} x{v}" for k, v in sorted(panel["by_kind"].items()))
     lines = [
         f"Hub CPU with the panel open vs idle  {result['when']}  (JupyterHub {result['hub_version']},"
@@ -136,10 +166,13 @@ def render(result: dict[str, Any]) -> str:
         f"  {'':<34}{'idle (no tab)':>16}{'panel open (1 tab)':>21}",
         f"  {'hub CPU s/min (hub process only)':<34}{idle['hub_cpu_s_per_min']:>16.2f}"
         f"{panel['hub_cpu_s_per_min']:>21.2f}",
+        f"  {'  per window':<34}{fmt_list(idle['per_window_cpu_s_per_min']):>16}"
+        f"{fmt_list(panel['per_window_cpu_s_per_min']):>21}",
         f"  {'hub requests/min':<34}{idle['requests_per_min']:>16.1f}{panel['requests_per_min']:>21.1f}",
         f"  {'refreshes in the window':<34}{idle['refreshes']:>16}{panel['refreshes']:>21}",
         f"  {'bytes per refresh':<34}{idle['bytes_per_refresh']:>16,}{panel['bytes_per_refresh']:>21,}",
         f"  requests in the panel window: {kinds or 'none'}",
+        f"  hub CPU per request of the panel: {per_request}",
         f"  opening the tab: snapshot after {opening['seconds']:.2f} s, hub CPU {opening['hub_cpu_s']:.2f} s,"
         f" {opening['requests']} request(s), {opening['bytes']:,} bytes",
         f"  {'PASS' if result['passed'] else 'FAIL'}  panel-open hub CPU = {ratio:.2f}x idle"
@@ -191,31 +224,42 @@ async def run(args: argparse.Namespace) -> int:
         say(t0, f"jupyter_server with the extension on {server.base}; settling {args.settle:g} s")
         await asyncio.sleep(args.settle)
 
-        say(t0, f"idle window: no tab for {args.window:g} s")
-        start, cpu0 = now(), cpu_seconds(hub_pid)
-        await asyncio.sleep(args.window)
-        end, cpu1 = now(), cpu_seconds(hub_pid)
-        idle = window_figures(relay.between(start, end), end - start, cpu1 - cpu0)
+        idle_windows: list[dict[str, Any]] = []
+        panel_windows: list[dict[str, Any]] = []
+        openings: list[dict[str, Any]] = []
+        alive = True
+        resources = 0
+        for round_ in range(1, args.rounds + 1):
+            say(t0, f"round {round_}/{args.rounds}: idle window, no tab for {args.window:g} s")
+            start, cpu0 = now(), cpu_seconds(hub_pid)
+            await asyncio.sleep(args.window)
+            end, cpu1 = now(), cpu_seconds(hub_pid)
+            idle_windows.append(window_figures(relay.between(start, end), end - start, cpu1 - cpu0))
 
-        say(t0, "panel window: one events reader opens")
-        opened, cpu_open = now(), cpu_seconds(hub_pid)
-        reader = SSEReader(
-            server.url("saturn-panel/events"),
-            server.headers,
-            timeout=args.window + args.snapshot_timeout + 30,
-            client=client,
-            clock=now,
-        ).start()
-        snap = await reader.wait_for(lambda b: b.event == "snapshot", timeout=args.snapshot_timeout)
-        start, cpu0 = now(), cpu_seconds(hub_pid)
-        opening = window_figures(relay.between(opened, start), max(start - opened, 1e-3), cpu0 - cpu_open)
-        resources = len(snap.data.get("resources", [])) if isinstance(snap.data, dict) else 0
-        say(t0, f"snapshot after {start - opened:.1f} s ({resources} resources); measuring {args.window:g} s")
-        await asyncio.sleep(args.window)
-        end, cpu1 = now(), cpu_seconds(hub_pid)
-        panel = window_figures(relay.between(start, end), end - start, cpu1 - cpu0)
-        alive = reader.ended is None
-        reader.close()
+            say(t0, f"round {round_}/{args.rounds}: panel window, one events reader opens")
+            opened, cpu_open = now(), cpu_seconds(hub_pid)
+            # Its own HTTP client, so that closing it ends the stream at once (a closed tab).
+            reader = SSEReader(
+                server.url("saturn-panel/events"),
+                server.headers,
+                timeout=args.window + args.snapshot_timeout + 30,
+                clock=now,
+            ).start()
+            snap = await reader.wait_for(lambda b: b.event == "snapshot", timeout=args.snapshot_timeout)
+            start, cpu0 = now(), cpu_seconds(hub_pid)
+            openings.append(window_figures(relay.between(opened, start), max(start - opened, 1e-3), cpu0 - cpu_open))
+            resources = len(snap.data.get("resources", [])) if isinstance(snap.data, dict) else 0
+            say(t0, f"snapshot after {start - opened:.1f} s ({resources} resources); measuring {args.window:g} s")
+            await asyncio.sleep(args.window)
+            end, cpu1 = now(), cpu_seconds(hub_pid)
+            panel_windows.append(window_figures(relay.between(start, end), end - start, cpu1 - cpu0))
+            alive = alive and reader.ended is None
+            reader.close()
+            reader = None
+            if round_ < args.rounds:
+                # The engine may poll once more after the last tab left: not in the next idle window.
+                await asyncio.sleep(args.settle)
+        idle, panel, opening = merge(idle_windows), merge(panel_windows), openings[0]
 
         idle_rate = idle["hub_cpu_s_per_min"]
         ratio = panel["hub_cpu_s_per_min"] / idle_rate if idle_rate > 0 else float("inf")
@@ -227,6 +271,7 @@ async def run(args: argparse.Namespace) -> int:
             "servers": len(running),
             "window_s": args.window,
             "python": platform.python_version(),
+            "rounds": args.rounds,
             "idle": idle,
             "panel": panel,
             "opening": opening,
@@ -289,24 +334,31 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--users", type=int, default=5000, help="users on the hub (default 5000)")
     parser.add_argument("--servers", type=int, default=5, help="running default servers (default 5)")
-    parser.add_argument("--window", type=float, default=60.0, help="seconds per window (default 60)")
+    parser.add_argument("--window", type=float, default=45.0, help="seconds per window (default 45)")
+    parser.add_argument("--rounds", type=int, default=2, help="idle + panel window pairs, interleaved (default 2)")
     parser.add_argument("--settle", type=float, default=12.0, help="seconds before the idle window (default 12)")
     parser.add_argument(
         "--snapshot-timeout", type=float, default=120.0, help="seconds the first snapshot may take (default 120)"
     )
-    parser.add_argument("--quick", action="store_true", help="30 s windows")
+    parser.add_argument("--quick", action="store_true", help="one round of 30 s windows")
     args = parser.parse_args(argv)
     if args.quick:
-        args.window = 30.0
-    if args.users < 2 or args.servers < 0 or args.window <= 0:
-        parser.error("--users >= 2, --servers >= 0, --window > 0")
+        args.window, args.rounds = 30.0, 1
+    if args.users < 2 or args.servers < 0 or args.window <= 0 or args.rounds < 1:
+        parser.error("--users >= 2, --servers >= 0, --window > 0, --rounds >= 1")
     return args
 
 
 async def main_async(args: argparse.Namespace) -> int:
     task = asyncio.ensure_future(run(args))
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
-    budget = 2 * args.window + args.settle + args.snapshot_timeout + args.users / 20 + 300
+    budget = (
+        args.rounds * (2 * args.window + args.snapshot_timeout)
+        + args.settle
+        + args.snapshot_timeout
+        + args.users / 20
+        + 300
+    )
     try:
         return await asyncio.wait_for(task, budget)
     except asyncio.TimeoutError:
