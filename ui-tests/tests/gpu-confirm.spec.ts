@@ -91,7 +91,7 @@ test.describe('A GPU job asks before it runs', () => {
       }
     });
 
-    test('its launcher card starts a run at once', async ({
+    test('its launcher card starts a run at once; its counter agrees with its final duration', async ({
       page,
       request
     }) => {
@@ -112,9 +112,36 @@ test.describe('A GPU job asks before it runs', () => {
           timeout: SLOW
         })
         .toBe(false);
-      await expect(newest).toHaveAttribute('data-status', 'completed', {
-        timeout: SLOW
-      });
+      // Its elapsed time, read as it goes: never backwards, never more than
+      // the final duration (issue 12, finding 6).
+      const shown: number[] = [];
+      const duration = newest.locator('.jp-SaturnPanel-runDuration');
+      const deadline = Date.now() + SLOW;
+      while (
+        (await newest.getAttribute('data-status')) !== 'completed' &&
+        Date.now() < deadline
+      ) {
+        const text = await duration
+          .textContent({ timeout: 1000 })
+          .catch(() => null);
+        const seconds = /^(\d+) s$/.exec(text ?? '');
+        if (seconds) {
+          shown.push(Number(seconds[1]));
+        }
+        await page.waitForTimeout(100);
+      }
+      await expect(newest).toHaveAttribute('data-status', 'completed');
+      const final = Number(
+        /^(\d+) s$/.exec((await duration.textContent())!)![1]
+      );
+      expect(shown.length).toBeGreaterThan(0);
+      for (let i = 1; i < shown.length; i++) {
+        expect(shown[i], shown.join()).toBeGreaterThanOrEqual(shown[i - 1]);
+      }
+      expect(
+        Math.max(...shown),
+        `${shown.join()} then ${final}`
+      ).toBeLessThanOrEqual(final);
     });
   });
 });
