@@ -36,11 +36,15 @@ export function FormErrors(props: {
     return null;
   }
   return (
-    <ul className="jp-SaturnPanel-formErrors" role="alert">
-      {props.errors.map(error => (
-        <li key={error}>{error}</li>
-      ))}
-    </ul>
+    // The alert wraps the list: on the <ul> itself the role would take its list semantics away
+    // (axe: listitem).
+    <div role="alert">
+      <ul className="jp-SaturnPanel-formErrors">
+        {props.errors.map(error => (
+          <li key={error}>{error}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
