@@ -72,10 +72,12 @@ def user_name(i: int) -> str:
 # --- build ----------------------------------------------------------------------------------------
 
 
-def build_snapshot(target: Path, *, build: bool, lock_timeout: float, build_timeout: float) -> dict[str, Any]:
-    """Build the extension (unless ``build`` is false) and copy the bundle to ``target``, both
-    while holding the build lock, so Lab serves one consistent build for the whole run."""
-    info: dict[str, Any] = {"built": build}
+def build_snapshot(
+    target: Path, *, build: bool, lock_timeout: float, build_timeout: float, source: Path = LABEXTENSION
+) -> dict[str, Any]:
+    """Build the extension (unless ``build`` is false) and copy the bundle (``source``) to
+    ``target``, both while holding the build lock, so Lab serves one consistent build all run."""
+    info: dict[str, Any] = {"built": build, "source": str(source)}
     with open(BUILD_LOCK, "a") as lock:
         deadline = time.monotonic() + lock_timeout
         while True:
@@ -103,9 +105,9 @@ def build_snapshot(target: Path, *, build: bool, lock_timeout: float, build_time
                         f"jlpm build failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
                     )
                 info["buildSeconds"] = round(time.monotonic() - started, 1)
-            if not (LABEXTENSION / "package.json").exists():
-                raise RuntimeError(f"no built extension in {LABEXTENSION}: run jlpm build")
-            shutil.copytree(LABEXTENSION, target / PACKAGE_NAME)
+            if not (source / "package.json").exists():
+                raise RuntimeError(f"no built extension in {source}: run jlpm build")
+            shutil.copytree(source, target / PACKAGE_NAME)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     package = json.loads((target / PACKAGE_NAME / "package.json").read_text())
@@ -277,6 +279,7 @@ def measure(
             "hub_spawn_options": DEMO_PROFILES,
         },
         isolate=True,  # fresh workspace: the panel is closed at load
+        env={"PYTHONPATH": str(args.pythonpath.resolve())} if args.pythonpath else {},
         extra_args=[
             f"--LabApp.extra_labextensions_path={extensions}",
             "--LabApp.expose_app_in_browser=True",
@@ -408,8 +411,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         extensions = workdir / "labextensions"
         extensions.mkdir()
-        build = build_snapshot(extensions, build=not args.no_build, lock_timeout=300, build_timeout=300)
-        say(f"serving the extension built at {git_state()['commit'][:10]} from {extensions}")
+        build = build_snapshot(
+            extensions,
+            build=not (args.no_build or args.labextension),
+            lock_timeout=300,
+            build_timeout=300,
+            source=(args.labextension or LABEXTENSION).resolve(),
+        )
+        say(f"serving the extension of {build['source']} (a copy in {extensions})")
         say(f"starting JupyterHub on 127.0.0.1 (work dir {workdir})")
         hub.start(timeout=args.step_timeout)
         token = hub.create_token(DEMO_USER, DEMO_HUB_SCOPES, note="saturn-panel-browser-bench")
@@ -440,17 +449,21 @@ def run(args: argparse.Namespace) -> int:
         "git": git_state(),
         "build": build,
         "filterText": args.filter_text,
+        "pythonpath": str(args.pythonpath) if args.pythonpath else None,
     }
     rows = figures(base, big, f"{args.baseline} users")
     print(render(rows, meta), flush=True)
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"browser-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.json"
-    path.write_text(
-        json.dumps(
-            {"bench": "browser", "meta": meta, "figures": rows, "raw": {"baseline": base, "users": big}}, indent=2
-        )
-        + "\n"
-    )
+    body = {
+        "bench": "browser",
+        "when": meta["date"],
+        "title": f"Browser: JupyterLab with the panel, {args.users:,} vs {args.baseline} hub users",
+        "figures": rows,
+        "meta": meta,
+        "raw": {"baseline": base, "users": big},
+    }
+    path.write_text(json.dumps(body, indent=1) + "\n")
     say(f"figures written to {path.relative_to(REPO)}")
     if args.keep:
         say(f"kept {workdir}")
@@ -467,6 +480,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--filter-text", default="7", help="the character typed into the filter (default 7)")
     parser.add_argument("--repeat", type=int, default=3, help="tries of each open/filter/clear (default 3)")
     parser.add_argument("--no-build", action="store_true", help="serve the current build (no jlpm build)")
+    parser.add_argument(
+        "--labextension",
+        type=Path,
+        help="serve this built labextension folder instead (no build): e.g. an older checkout's, to compare",
+    )
+    parser.add_argument(
+        "--pythonpath",
+        type=Path,
+        help="a checkout whose jupyterlab_saturn_panel Lab imports instead of the installed one (with --labextension)",
+    )
     parser.add_argument("--steps", type=int, default=4, help="the hub spawner's progress steps (default 4)")
     parser.add_argument("--step-delay", type=float, default=0.5, help="seconds per progress step (default 0.5)")
     parser.add_argument("--quiet", type=float, default=3.0, help="seconds without a long task = idle (default 3)")
