@@ -205,7 +205,10 @@ export class NewServerBody extends FormBody<INewServer> {
             type="button"
             className="jp-SaturnPanel-suggestion"
             name="useSuggestion"
-            aria-label={trans.__('Use the suggested name %1', suggestion)}
+            aria-label={trans.__(
+              'Use "%1", the suggested server name',
+              suggestion
+            )}
             onClick={() => {
               this._name = suggestion;
               // Follows the display name again only when it came from it.

@@ -129,7 +129,6 @@ export class RecipeBody extends FormBody<IRecipeResult> {
                 type="button"
                 name="browse"
                 className="jp-Button jp-mod-styled jp-mod-accept"
-                aria-label={trans.__('Choose a recipe file')}
                 title={trans.__(
                   'Choose a .json or .yaml recipe file in the file browser'
                 )}

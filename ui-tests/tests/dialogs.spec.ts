@@ -145,7 +145,7 @@ test.describe('dialogs', () => {
 
     await name.fill('My Server');
     const use = form.getByRole('button', {
-      name: 'Use the suggested name my-server'
+      name: 'Use "my-server", the suggested server name'
     });
     await expect(use).toHaveText('Use "my-server"');
     await expect(accept).toBeDisabled();
@@ -159,11 +159,15 @@ test.describe('dialogs', () => {
     // (and does not submit the dialog).
     await name.fill('Dev_Box 2');
     await expect(
-      form.getByRole('button', { name: 'Use the suggested name dev-box-2' })
+      form.getByRole('button', {
+        name: 'Use "dev-box-2", the suggested server name'
+      })
     ).toBeVisible();
     await name.press('Tab');
     await expect(
-      form.getByRole('button', { name: 'Use the suggested name dev-box-2' })
+      form.getByRole('button', {
+        name: 'Use "dev-box-2", the suggested server name'
+      })
     ).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(name).toHaveValue('dev-box-2');
@@ -235,7 +239,7 @@ test.describe('dialogs', () => {
       'New Saturn Cloud Resource from a Recipe'
     );
     const width = await dialogWidth(form);
-    await form.getByRole('button', { name: 'Choose a recipe file' }).click();
+    await form.getByRole('button', { name: 'Choose File…' }).click();
 
     const files = dialog(page);
     await expect(files.locator('.jp-Dialog-header')).toHaveText(
