@@ -343,6 +343,8 @@ def figures(base: dict[str, Any], big: dict[str, Any], base_label: str) -> list[
     rows = []
     for dotted, name, unit in FIGURES:
         value, baseline = pick(big, dotted), pick(base, dotted)
+        value = None if value is None else round(value, 1)
+        baseline = None if baseline is None else round(baseline, 1)
         goal_text, goal_max = GOALS.get(dotted, (None, None))
         passed = None if goal_max is None or value is None else value <= goal_max
         rows.append(
