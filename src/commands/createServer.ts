@@ -49,6 +49,45 @@ export interface ICreateServerOptions {
 }
 
 /**
+ * The pages of a user search read at most to find a user by exact name.
+ */
+const FIND_PAGES = 5;
+
+/**
+ * Look a hub user up by exact name among those the token may act for (the
+ * hub's search matches a substring, so a few pages of 200 are read), with
+ * the names of their servers.
+ *
+ * @param search - `searchHubUsers`, or a stand-in for tests
+ * @returns whether the user exists and their servers, or null when the
+ *   server cannot tell (an error, or more matches than the pages read)
+ */
+export async function findHubUser(
+  user: string,
+  search: typeof searchHubUsers = searchHubUsers
+): Promise<IUserLookup | null> {
+  const limit = 200;
+  let offset: number | null = 0;
+  try {
+    for (let i = 0; i < FIND_PAGES && offset !== null; i++) {
+      const page = await search(user, offset, limit);
+      const found = page.users.find(u => u.name === user);
+      if (found) {
+        return {
+          exists: true,
+          servers: found.servers.map(server => server.name)
+        };
+      }
+      offset = page.next;
+    }
+  } catch {
+    return null;
+  }
+  // Not on the pages read: unknown only when every match was read.
+  return offset === null ? { exists: false, servers: [] } : null;
+}
+
+/**
  * Register `saturn-panel:create-server`.
  */
 export function addCreateServerCommand(
@@ -158,7 +197,7 @@ export function addCreateServerCommand(
         submit,
         knownUsers: Private.knownHubUsers(model, defaultUser),
         searchUsers: Private.suggestHubUsers,
-        findUser: Private.findHubUser
+        findUser: user => findHubUser(user)
       });
       if (typeof args.name === 'string' && body.isValid()) {
         // Everything given and valid: no need to ask.
@@ -223,37 +262,5 @@ namespace Private {
     } catch {
       return null;
     }
-  }
-
-  /**
-   * The pages of a search read at most to find a user by exact name.
-   */
-  const FIND_PAGES = 5;
-
-  /**
-   * Look a user up by exact name (the hub's search matches a substring, so
-   * a few pages are read), with their servers; null when the server cannot
-   * tell.
-   */
-  export async function findHubUser(user: string): Promise<IUserLookup | null> {
-    const limit = 200;
-    let offset: number | null = 0;
-    try {
-      for (let i = 0; i < FIND_PAGES && offset !== null; i++) {
-        const page = await searchHubUsers(user, offset, limit);
-        const found = page.users.find(u => u.name === user);
-        if (found) {
-          return {
-            exists: true,
-            servers: found.servers.map(server => server.name)
-          };
-        }
-        offset = page.next;
-      }
-    } catch {
-      return null;
-    }
-    // Not on the pages read: unknown only when every match was read.
-    return offset === null ? { exists: false, servers: [] } : null;
   }
 }
