@@ -285,6 +285,7 @@ class TestSaturnDownHubUp:
         return {
             "hub_api_url": local_hub.api_url,
             "hub_api_token": local_hub.admin_token,
+            "hub_user": "alice",  # her servers are listed, stopped ones too
             "saturn_url": f"http://127.0.0.1:{free_port()}",
             "saturn_token": "t" * 20,
         }
