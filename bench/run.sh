@@ -1,30 +1,25 @@
 #!/usr/bin/env bash
 # Run the benchmarks with the project's venv (./test.sh or ./run.sh set it up), then print ONE
 # summary table of every figure of this run beside its baseline, with PASS/FAIL (bench/summary.py).
-#   bench/run.sh                  # all of them (about 13 min on 2 cores); --quick: about 7 min
-#   bench/run.sh hub-cpu          # one of: hub hub-cpu memory logs saturn browser
-#   bench/run.sh hub --duration 30   # arguments after a name are passed on to that bench
-# Every bench writes bench/results/<name>-<timestamp>.json; any results file written during the run
-# (a browser bench's included) is in the summary. Exit status: 0 when every figure met its goal.
+#   bench/run.sh                  # all of them: about 12 min on 2 cores, plus the browser bench's own
+#   bench/run.sh --quick          # shorter windows, fewer changes: about 8 min plus the browser bench
+#   bench/run.sh hub-cpu          # one of: hub-cpu memory logs hub saturn browser
+#   bench/run.sh hub --duration 60   # arguments after a name are passed on to that bench
+# Every bench writes bench/results/<name>-<timestamp>.json; the summary shows the file each bench
+# of this run wrote. Exit status: 0 when every figure with a goal met it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$PWD/.venv/bin:$PATH" # jlpm, node tools and the venv's python for every bench
 PY=.venv/bin/python
 which="${1:-all}"
 [ $# -gt 0 ] && shift
-started="$(date +%s)"
-
-browser() {
-  # The 5,000-user browser figures, when that bench exists (bench/browser_bench.*).
-  if [ -x bench/browser_bench.sh ]; then
-    bench/browser_bench.sh "$@"
-  elif [ -f bench/browser_bench.py ]; then
-    "$PY" bench/browser_bench.py "$@"
-  elif [ -f bench/browser_bench.js ] || [ -f bench/browser_bench.mjs ]; then
-    node "$(ls bench/browser_bench.*js | head -1)" "$@"
-  else
-    echo "(no bench/browser_bench.* yet: browser figures skipped)" >&2
-  fi
-}
+quick=0
+if [ "$which" = --quick ]; then
+  which=all quick=1
+elif [ "$which" = all ] && [ "${1:-}" = --quick ]; then
+  quick=1
+  shift
+fi
 
 one() {
   local name="$1"
@@ -35,33 +30,67 @@ one() {
     hub-cpu) "$PY" bench/hub_cpu_bench.py "$@" ;;
     memory) "$PY" bench/memory_bench.py "$@" ;;
     logs) "$PY" bench/logs_bench.py "$@" ;;
-    browser) browser "$@" ;;
-    *) echo "usage: bench/run.sh [all|hub|saturn|hub-cpu|memory|logs|browser] [--quick] [options of that bench]" >&2; exit 2 ;;
+    browser) "$PY" bench/browser_bench.py "$@" ;;
+    *)
+      echo "usage: bench/run.sh [all|--quick|hub-cpu|memory|logs|hub|saturn|browser] [options of that bench]" >&2
+      exit 2
+      ;;
   esac
 }
 
+mkdir -p bench/results
+marker="$(mktemp)"
+trap 'rm -f "$marker"' EXIT
+files=()
 status=0
-case "$which" in
-  all | --quick)
-    quick=()
-    if [ "$which" = --quick ] || [ "${1:-}" = --quick ]; then quick=(--quick); fi
-    # The older hub and Saturn benches: 30 s windows here (60 s when run alone) keep the run short.
-    short=(--duration 30)
-    for name in hub-cpu memory logs hub saturn browser; do
-      echo "== bench: $name" >&2
-      case "$name" in
-        hub) one hub "${short[@]}" --starts "$([ ${#quick[@]} -gt 0 ] && echo 2 || echo 5)" || status=1 ;;
-        saturn) one saturn "${short[@]}" || status=1 ;;
-        browser) one browser || status=1 ;;
-        *) one "$name" "${quick[@]}" || status=1 ;;
-      esac
-      echo >&2
-    done
-    ;;
-  *)
-    one "$which" "$@" || status=1
-    ;;
-esac
+# Run one bench and keep the results file it wrote (the newest <name>-<digits>.json since it began).
+run() {
+  local name="$1" found
+  shift
+  echo "== bench: $name $*" >&2
+  touch "$marker"
+  one "$name" "$@" || status=1
+  found="$(find bench/results -maxdepth 1 -name "$name-[0-9]*.json" -newer "$marker" -printf '%T@ %p\n' |
+    sort -n | tail -1 | cut -d' ' -f2-)"
+  if [ -n "$found" ]; then
+    files+=("$found")
+  else
+    echo "(bench $name wrote no results file)" >&2
+    status=1
+  fi
+  echo >&2
+}
+
+if [ "$which" = all ]; then
+  # Settings for one run of everything; each bench alone (bench/run.sh NAME) uses its own defaults.
+  if [ "$quick" = 1 ]; then
+    run hub-cpu --quick
+    run memory --quick
+    run logs --quick
+    run hub --duration 20 --starts 1
+    run saturn --duration 30
+    browser_args=(--repeat 1)
+  else
+    run hub-cpu --window 30 --rounds 2
+    run memory
+    run logs --window 40
+    run hub --duration 20 --starts 3
+    run saturn --duration 30
+    browser_args=()
+  fi
+  if [ -f bench/browser_bench.py ]; then
+    run browser "${browser_args[@]}"
+  else
+    echo "(no bench/browser_bench.py: browser figures skipped)" >&2
+  fi
+else
+  run "$which" "$@"
+fi
 echo
-"$PY" bench/summary.py --since "$started" || status=1
+if [ ${#files[@]} -gt 0 ]; then
+  "$PY" bench/summary.py "${files[@]}" || status=1
+else
+  echo "No results to summarise." >&2
+  status=1
+fi
 exit "$status"
