@@ -835,6 +835,8 @@ test.describe('Saturn job runs', () => {
       expect(fromBrowser.body.path).toBe(NOTEBOOK);
       expect(fromBrowser.job.key).toBe(key);
       expect(posts).toHaveLength(2);
+      // Back to the panel (a hidden panel renders no rows).
+      await openPanel(page);
       await expect(runItem(row, fromBrowser.run)).toHaveAttribute(
         'data-status',
         'completed',
