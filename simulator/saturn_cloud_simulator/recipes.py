@@ -221,7 +221,7 @@ def parse_recipe(body: Any, *, enforce_unknown: bool = False) -> ParsedRecipe:
 
     name = _require_str(spec, "name", required=True)
     assert name is not None
-    if not NAME_PATTERN.match(name):
+    if not NAME_PATTERN.fullmatch(name):
         raise RecipeError("spec.name must match ^[-a-zA-Z0-9]+$")
     if "image" not in spec or spec["image"] in (None, ""):
         raise RecipeError("spec.image is required")

@@ -104,7 +104,7 @@ class SimulatorState:
         """The user an ``owner`` names (default: the actor). Only admins act for others."""
         if owner_name is None:
             return actor
-        match = OWNER_PATTERN.match(owner_name)
+        match = OWNER_PATTERN.fullmatch(owner_name)
         if not match:
             raise ApiError(400, f'{field} must look like "org/identity"')
         org, identity = match.groups()
@@ -185,7 +185,7 @@ class SimulatorState:
         owner_name = query.get("owner_name") or query.get("owner")
         owners: list[User]
         if owner_name:
-            match = OWNER_PATTERN.match(owner_name)
+            match = OWNER_PATTERN.fullmatch(owner_name)
             if not match:
                 raise ApiError(400, 'owner_name must look like "org/identity"')
             org, identity = match.groups()

@@ -325,6 +325,10 @@ def test_recipe_create_apply_and_validation(saturn_simulator: SimulatorProcess) 
             {"type": "workspace", "spec": {"name": "no spaces!", "image": "a/b:1", "instance_type": "large"}},
             "spec.name",
         ),
+        (  # a whole-name match: re's $ would let a trailing newline through
+            {"type": "workspace", "spec": {"name": "ws\n", "image": "a/b:1", "instance_type": "large"}},
+            "spec.name",
+        ),
         ({"type": "job", "spec": {"name": "x", "image": "a/b:1", "instance_type": "large"}}, "spec.command"),
         (
             {"type": "job", "spec": {"name": "x", "image": "a/b:1", "instance_type": "large", "command": ""}},
