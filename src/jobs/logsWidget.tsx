@@ -8,7 +8,7 @@ import {
   CommandToolbarButton,
   ReactWidget,
   refreshIcon,
-  ToolbarButton,
+  ToolbarButtonComponent,
   UseSignal
 } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
@@ -267,14 +267,17 @@ export class RunLogsWidget extends MainAreaWidget<RunLogsView> {
     };
     follower.stateChanged.connect(updateStop);
     updateStop();
-    this.toolbar.addItem(
-      'reload-logs',
-      new ToolbarButton({
-        icon: refreshIcon,
-        tooltip: trans.__('Reload the logs'),
-        onClick: () => void follower.refresh()
-      })
+    // The button's component, not a ToolbarButton: that one marks every button
+    // aria-pressed="false", a toggle's state this action has not (axe: aria-allowed-attr).
+    const reload = ReactWidget.create(
+      <ToolbarButtonComponent
+        icon={refreshIcon}
+        tooltip={trans.__('Reload the logs')}
+        onClick={() => void follower.refresh()}
+      />
     );
+    reload.addClass('jp-ToolbarButton');
+    this.toolbar.addItem('reload-logs', reload);
 
     this._model?.resourceChanged.connect(this._onResourceChanged, this);
   }

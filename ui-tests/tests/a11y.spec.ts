@@ -115,20 +115,6 @@ async function setTheme(page: Page, theme: string): Promise<void> {
 }
 
 /**
- * Violations known and reported to whoever owns that markup (issue 12): shown in the test's
- * annotations, not failed on. Each names one rule on one element; anything else fails.
- */
-const KNOWN: { id: string; target: string; why: string }[] = [
-  {
-    id: 'aria-allowed-attr',
-    target: 'jp-button[title="Reload the logs"]',
-    why:
-      "JupyterLab's ToolbarButton always sets aria-pressed, also on a button that is no " +
-      'toggle (src/jobs/logsWidget.tsx uses it for Reload)'
-  }
-];
-
-/**
  * Run axe on `selector` (WCAG 2.0/2.1 A and AA: `color-contrast` included) and fail with the
  * violations' rule ids, targets and messages.
  */
@@ -205,30 +191,10 @@ async function expectNoViolations(
       `axe could not decide contrast in ${what}:\n${report(undecided)}`
     )
     .toEqual([]);
-  const isKnown = (id: string, target: string) =>
-    KNOWN.find(k => k.id === id && k.target === target);
-  for (const v of results.violations) {
-    for (const n of v.nodes) {
-      const known = isKnown(v.id, n.target.join(' '));
-      if (known) {
-        const description = `${what}: ${known.id} on ${known.target}: ${known.why}`;
-        console.log(`known axe violation: ${description}`);
-        test
-          .info()
-          .annotations.push({ type: 'known axe violation', description });
-      }
-    }
-  }
-  const violations = results.violations
-    .map(v => ({
-      ...v,
-      nodes: v.nodes.filter(n => !isKnown(v.id, n.target.join(' ')))
-    }))
-    .filter(v => v.nodes.length > 0);
   expect
     .soft(
-      targets(violations),
-      `axe violations in ${what}:\n${report(violations)}`
+      targets(results.violations),
+      `axe violations in ${what}:\n${report(results.violations)}`
     )
     .toEqual([]);
 }
