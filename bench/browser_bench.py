@@ -410,6 +410,7 @@ def run(args: argparse.Namespace) -> int:
         singleuser="mocksu",
         log_level="WARN",
     )
+    outcome = "error"
     try:
         extensions = workdir / "labextensions"
         extensions.mkdir()
@@ -432,9 +433,17 @@ def run(args: argparse.Namespace) -> int:
         base = measure(hub, token, extensions, workdir, f"{args.baseline}", args, start_user)
         create_users(hub, args.baseline, args.users - 1)
         big = measure(hub, token, extensions, workdir, f"{args.users}", args, start_user)
+        outcome = "ok"
+    except KeyboardInterrupt:
+        outcome = "interrupted"
+        raise
     finally:
         say("stopping JupyterHub")
         hub.stop()
+        if args.keep or outcome == "error":
+            say(f"work folder (hub and Lab logs) kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
     import jupyterhub
     import jupyterlab
 
@@ -467,10 +476,6 @@ def run(args: argparse.Namespace) -> int:
     }
     path.write_text(json.dumps(body, indent=1) + "\n")
     say(f"figures written to {path.relative_to(REPO)}")
-    if args.keep:
-        say(f"kept {workdir}")
-    else:
-        shutil.rmtree(workdir, ignore_errors=True)
     return 0 if all(row["pass"] is not False for row in rows) else 1
 
 
@@ -499,7 +504,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--browser-timeout", type=float, default=420.0, help="limit of one browser run, s")
     parser.add_argument("--timeout", type=float, default=1200.0, help="limit of the whole run, s (default 1200)")
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="the Chromium executable")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder (hub and Lab logs)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the work folder (hub and Lab logs; kept anyway after an error)"
+    )
     args = parser.parse_args(argv)
     if len(args.filter_text) != 1:
         parser.error("--filter-text is one character (one keystroke; Backspace clears it)")
@@ -521,6 +528,8 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGALRM, on_alarm)
     signal.signal(signal.SIGTERM, on_term)
+    # Also when started in the background by a shell (which would leave SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.alarm(int(args.timeout))
     try:
         return run(args)
