@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
 import shutil
@@ -40,6 +41,7 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -48,8 +50,8 @@ from hub_bench import REPO, CountingRelay, RelayedRequest, call, now, panel_serv
 from tornado.httpclient import AsyncHTTPClient
 
 from jupyterlab_saturn_panel.hub.scopes import RECOMMENDED_SERVER_TOKEN_SCOPES
+from saturn_panel_demo.launcher import LabServer
 from saturn_panel_demo.local_hub import LocalHub
-from saturn_panel_demo.sse import SSEReader
 
 GOAL_RATIO = 1.3
 BATCH = 500
@@ -68,6 +70,57 @@ def refreshes(requests: list[RelayedRequest], gap: float = 2.0) -> int:
             count += 1
         last = r.started
     return count
+
+
+class RawTab:
+    """``GET saturn-panel/events`` on a plain connection, read and thrown away as it comes (only
+    the snapshot is looked at); :meth:`close` closes the socket, so the server sees the tab leave
+    at once (closing a tornado HTTP client does not end a request under way)."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+        self.head = bytearray()  # the first bytes, up to the snapshot
+        self.snapshot = asyncio.Event()
+        self.ended = False
+        self.task = asyncio.ensure_future(self._pump())
+
+    @classmethod
+    async def open(cls, server: LabServer) -> RawTab:
+        parts = urlsplit(server.base)
+        host, port = parts.hostname or "127.0.0.1", parts.port or 80
+        reader, writer = await asyncio.open_connection(host, port)
+        token = server.headers.get("Authorization", "")
+        writer.write(
+            f"GET /saturn-panel/events HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: {token}\r\n"
+            "Accept: text/event-stream\r\n\r\n".encode()
+        )
+        await writer.drain()
+        return cls(reader, writer)
+
+    async def _pump(self) -> None:
+        try:
+            while chunk := await self.reader.read(1 << 16):
+                if not self.snapshot.is_set():
+                    self.head.extend(chunk)
+                    if b"event: backends" in self.head:  # sent right after the snapshot
+                        self.snapshot.set()
+        except OSError:
+            pass
+        self.ended = True
+
+    async def wait_snapshot(self, timeout: float) -> int:
+        """Wait for the snapshot; the number of resources in it (-1 if it could not be parsed)."""
+        await asyncio.wait_for(self.snapshot.wait(), timeout)
+        text = bytes(self.head).decode(errors="replace")
+        try:
+            line = text.split("event: snapshot\n", 1)[1].split("\n", 1)[0]
+            return len(json.loads(line[len("data: ") :])["resources"])
+        except (IndexError, ValueError, KeyError, TypeError):
+            return -1
+
+    def close(self) -> None:
+        self.task.cancel()
+        self.writer.close()
 
 
 def kind(r: RelayedRequest) -> str:
@@ -197,7 +250,7 @@ async def run(args: argparse.Namespace) -> int:
     client = AsyncHTTPClient(force_instance=True, max_clients=20)
     relay: CountingRelay | None = None
     server = None
-    reader: SSEReader | None = None
+    reader: RawTab | None = None
     try:
         say(t0, f"starting JupyterHub on loopback (work dir {workdir})")
         await asyncio.to_thread(hub.start)
@@ -238,22 +291,16 @@ async def run(args: argparse.Namespace) -> int:
 
             say(t0, f"round {round_}/{args.rounds}: panel window, one events reader opens")
             opened, cpu_open = now(), cpu_seconds(hub_pid)
-            # Its own HTTP client, so that closing it ends the stream at once (a closed tab).
-            reader = SSEReader(
-                server.url("saturn-panel/events"),
-                server.headers,
-                timeout=args.window + args.snapshot_timeout + 30,
-                clock=now,
-            ).start()
-            snap = await reader.wait_for(lambda b: b.event == "snapshot", timeout=args.snapshot_timeout)
+            # A raw connection, so that closing it ends the stream at once, as closing a tab does.
+            reader = await RawTab.open(server)
+            resources = await reader.wait_snapshot(args.snapshot_timeout)
             start, cpu0 = now(), cpu_seconds(hub_pid)
             openings.append(window_figures(relay.between(opened, start), max(start - opened, 1e-3), cpu0 - cpu_open))
-            resources = len(snap.data.get("resources", [])) if isinstance(snap.data, dict) else 0
             say(t0, f"snapshot after {start - opened:.1f} s ({resources} resources); measuring {args.window:g} s")
             await asyncio.sleep(args.window)
             end, cpu1 = now(), cpu_seconds(hub_pid)
             panel_windows.append(window_figures(relay.between(start, end), end - start, cpu1 - cpu0))
-            alive = alive and reader.ended is None
+            alive = alive and not reader.ended
             reader.close()
             reader = None
             if round_ < args.rounds:
