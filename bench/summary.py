@@ -58,14 +58,17 @@ def number(value: Any, unit: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, float) and not value.is_integer():
-        text = f"{value:,.2f}" if abs(value) < 100 else f"{value:,.1f}"
+        digits = 2 if abs(value) < 100 else 1 if abs(value) < 1000 else 0
+        text = f"{value:,.{digits}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
     else:
         text = f"{int(value):,}"
     return f"{text} {unit}".strip()
 
 
 def table(results: list[dict[str, Any]]) -> tuple[str, bool]:
-    rows = [("bench", "figure", "value", "baseline", "goal", "")]
+    rows = [("bench", "figure", "value", "baseline", "goal", "verdict")]
     ok = bool(results)
     for result in results:
         for fig in result["figures"]:
