@@ -248,7 +248,12 @@ class TestLastKnownState:
 
     @pytest.fixture
     def panel_config(self, local_hub: Any, relay: str) -> dict[str, Any]:
-        return {"hub_api_url": relay, "hub_api_token": local_hub.admin_token, "hub_poll_interval": 0.5}
+        return {
+            "hub_api_url": relay,
+            "hub_api_token": local_hub.admin_token,
+            "hub_user": "alice",  # her servers are listed, stopped ones too
+            "hub_poll_interval": 0.5,
+        }
 
     async def test_rows_stay_marked_last_known_and_retry_brings_them_back(
         self, jp_fetch: Any, open_events: Any
