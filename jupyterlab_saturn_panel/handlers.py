@@ -345,7 +345,7 @@ class SaturnJobRunsHandler(SaturnPanelHandler):
     @authorized
     async def get(self, resource_id: str) -> None:
         check_saturn_id(resource_id)
-        runs = await self.saturn.load_runs(resource_id)
+        runs = await self.saturn.runs_of(resource_id)
         self.finish_json({"runs": runs})
 
 

@@ -102,11 +102,6 @@ async def test_five_tabs_share_one_reader_that_reads_only_where_the_log_grew(jp_
     assert pages < grown // 1000 + 2, "the whole log was read again"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11: SaturnBackend.runs_of does not share a read in flight, so tabs asking at once"
-    " each read the run history (5 tabs: 5 reads within milliseconds; bench/logs_bench.py shows it)",
-)
 async def test_five_tabs_share_one_read_of_the_run_history(jp_fetch: Any, simulator: Any) -> None:
     job_id, run = await new_running_job(simulator, jp_fetch)
     await asyncio.sleep(RULE + 0.5)  # the history read at the start is older than the rule

@@ -81,6 +81,8 @@ class SaturnBackend:
         # Job runs: read again only when a job changed or is active (history is not free either).
         self._runs: dict[str, list[dict[str, Any]]] = {}
         self._runs_read_at: dict[str, float] = {}
+        # A read of a job's run history in flight, shared by whoever asks meanwhile.
+        self._runs_reading: dict[str, asyncio.Future[list[dict[str, Any]]]] = {}
         # Run logs: one reader per run for every viewer and for notebook jobs' cell progress.
         self.logs = RunLogs(self._read_log_page, settings.min_interval)
         self._job_seen: dict[str, tuple[Any, ...]] = {}
@@ -214,7 +216,7 @@ class SaturnBackend:
         changed = self._job_seen.get(resource_id) != seen
         self._job_seen[resource_id] = seen
         if changed or resource_id not in self._runs or _is_active_status(job.get("status")):
-            await self.load_runs(resource_id, notebook=job_notebook(job) is not None)
+            await self.runs_of(resource_id, notebook=job_notebook(job) is not None)
         return job_resource(job, self._runs.get(resource_id, []), sizes=self.sizes)
 
     async def load_runs(self, resource_id: str, *, notebook: bool | None = None) -> list[dict[str, Any]]:
@@ -231,12 +233,19 @@ class SaturnBackend:
         self._runs[resource_id] = runs
         return runs
 
-    async def runs_of(self, resource_id: str) -> list[dict[str, Any]]:
-        """A job's runs, read again only when the last read is older than Saturn's interval."""
+    async def runs_of(self, resource_id: str, *, notebook: bool | None = None) -> list[dict[str, Any]]:
+        """A job's runs, read again only when the last read is older than Saturn's interval; the
+        panel's refresh and any number of tabs asking at once share one read."""
         read_at = self._runs_read_at.get(resource_id)
         if resource_id in self._runs and read_at is not None and time.monotonic() - read_at < self.min_interval:
             return self._runs[resource_id]
-        return await self.load_runs(resource_id)
+        reading = self._runs_reading.get(resource_id)
+        if reading is None:
+            reading = asyncio.ensure_future(self.load_runs(resource_id, notebook=notebook))
+            self._runs_reading[resource_id] = reading
+            reading.add_done_callback(lambda _: self._runs_reading.pop(resource_id, None))
+        # One asker going away (a closed tab) does not cancel the read the others wait for.
+        return await asyncio.shield(reading)
 
     async def _add_progress(self, resource_id: str, runs: list[dict[str, Any]]) -> None:
         """Cell progress ("cell 7 of 23") of a notebook job's runs, from papermill's log lines:
