@@ -13,12 +13,13 @@ route, and every status request that breaks the 10 s rule), the counting relay o
 in front of it (``c.SaturnPanel.saturn_url`` points at the relay, which timestamps every request),
 and a jupyter_server with the extension (default ``saturn_min_poll_interval``, 10 s).
 
-The bench makes a job whose run writes ``--lines`` log lines spread over ``--window`` + 20 s (a
+The bench makes a job whose run writes ``--lines`` log lines spread over ``--window`` + 25 s (a
 papermill command on a notebook of ``print`` cells, which the simulator plays back). For each
-window it starts a new run, waits until it runs, zeroes the simulator's counters and opens N tabs;
-a tab is what a JupyterLab tab with a logs view does: one ``GET saturn-panel/events`` reader (the
-panel) and a follower that reads ``GET saturn-panel/saturn/jobs/{id}/logs?run=NAME&since=N`` every
-2 s after the previous answer, asking only for the lines after those it has (``src/jobs/logFollower.ts``).
+window it starts a new run, waits 11 s (running, the start's read of the history older than
+10 s), zeroes the simulator's counters and opens N tabs; a tab is what a JupyterLab tab with a
+logs view does: one ``GET saturn-panel/events`` reader (the panel) and a follower that reads
+``GET saturn-panel/saturn/jobs/{id}/logs?run=NAME&since=N`` every 2 s after the previous answer,
+asking only for the lines after those it has (``src/jobs/logFollower.ts``).
 
 Figures per window: Saturn requests per minute (the simulator's own count, all routes) and by route;
 the shortest time between two reads of the same resource seen at the relay (a read that follows
@@ -205,7 +206,9 @@ async def window(
     t0: float,
 ) -> dict[str, Any]:
     run = await start_run(client, server, job_id)
-    await asyncio.sleep(args.start_delay + 2.0)  # running, with some lines, when the logs are opened
+    # Running, with lines, when the logs are opened; and more than the rule after the start's own
+    # read of the run history, so the tabs' first reads find it stale (as for any run older than 10 s).
+    await asyncio.sleep(max(args.start_delay + 2.0, RULE + 1.0))
     await sim_api(client, sim, "POST", "/_simulator/reset-stats", admin=True)
     say(t0, f"{tabs_count} tab(s) follow run {run} for {args.window:g} s")
     start = now()
@@ -304,7 +307,7 @@ async def run(args: argparse.Namespace) -> int:
                 "name": "bench-logs",
                 "command": "papermill train.ipynb out.ipynb",
                 "config_files": {"train.ipynb": {"content": notebook(args.lines), "mode": "0644"}},
-                "environment_variables": {"SIMULATOR_DURATION": str(args.window + 20)},
+                "environment_variables": {"SIMULATOR_DURATION": str(args.window + RULE + 15)},
             },
         )
         job_id = str(job["id"])
