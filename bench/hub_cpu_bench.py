@@ -381,7 +381,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--users", type=int, default=5000, help="users on the hub (default 5000)")
     parser.add_argument("--servers", type=int, default=5, help="running default servers (default 5)")
-    parser.add_argument("--window", type=float, default=45.0, help="seconds per window (default 45)")
+    # A multiple of 30 s: each window then holds as many of the hub's own periodic tasks (its
+    # spawners' 30 s polls) as the other, and whole 10 s polls of the panel.
+    parser.add_argument("--window", type=float, default=60.0, help="seconds per window (default 60)")
     parser.add_argument("--rounds", type=int, default=2, help="idle + panel window pairs, interleaved (default 2)")
     parser.add_argument("--settle", type=float, default=12.0, help="seconds before the idle window (default 12)")
     parser.add_argument(
