@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -174,3 +176,30 @@ async def fetch_url(url: str, token: str | None = None, method: str = "GET") -> 
         return response.code, json.loads(text) if text.strip() else None
     except ValueError:
         return response.code, text
+
+
+@pytest.fixture(scope="module")
+def silent_server() -> Iterator[str]:
+    """Accepts connections and never answers: a hung upstream."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(50)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hub/api"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -58,33 +57,6 @@ class TestHubDown:
         assert body(await jp_fetch("saturn-panel", "resources"))["resources"] == []
         await expect(jp_fetch, 503, "saturn-panel/hub/servers/alice/dev", method="POST", body="{}")
         await expect(jp_fetch, 503, "saturn-panel/hub/servers/alice/dev/progress")
-
-
-@pytest.fixture(scope="module")
-def silent_server() -> Iterator[str]:
-    """Accepts connections and never answers: a hung upstream."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(50)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                pass
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hub/api"
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    listener.close()
 
 
 class TestHubHangs:

@@ -4,10 +4,7 @@ that accepts connections and never answers delayed a new ``events`` stream's fir
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,37 +12,10 @@ import pytest
 from saturn_cloud_simulator.testing import SATURN_USER_TOKEN
 
 
-@pytest.fixture(scope="module")
-def hung_hub() -> Iterator[str]:
-    """A hub API address that accepts connections and never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(50)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                pass
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hub/api"
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    listener.close()
-
-
 @pytest.fixture
-def panel_config(hung_hub: str, saturn_simulator: Any) -> dict[str, Any]:
+def panel_config(silent_server: str, saturn_simulator: Any) -> dict[str, Any]:
     return {
-        "hub_api_url": hung_hub,
+        "hub_api_url": silent_server,
         "hub_api_token": "h" * 32,
         "request_timeout": 60.0,  # the hub's read would hold a stream that long
         "saturn_url": saturn_simulator.url,
