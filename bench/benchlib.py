@@ -24,11 +24,14 @@ any other keys are the bench's own details)::
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import signal
 import statistics
+import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -120,3 +123,19 @@ def slope_per_minute(samples: Sequence[tuple[float, float]]) -> float:
 
 def monotonic() -> float:
     return time.monotonic()
+
+
+async def run_with_budget(run: Coroutine[Any, Any, int], budget: float) -> int:
+    """Run a bench's coroutine with an overall deadline, SIGTERM cancelling it as Ctrl-C does
+    (the bench's own clean-up then stops what it started). Returns its exit status, 2 when the
+    deadline passed, 130 when interrupted."""
+    task = asyncio.ensure_future(run)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    try:
+        return await asyncio.wait_for(task, budget)
+    except asyncio.TimeoutError:
+        print(f"The benchmark did not finish in {budget:.0f} s; stopped.", file=sys.stderr)
+        return 2
+    except asyncio.CancelledError:
+        print("Interrupted; everything was stopped.", file=sys.stderr)
+        return 130

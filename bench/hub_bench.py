@@ -48,7 +48,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import statistics
 import sys
 import tempfile
@@ -65,6 +64,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from benchlib import run_with_budget  # noqa: E402  (bench/ is the script's folder)
 from tornado import web  # noqa: E402
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest, HTTPResponse  # noqa: E402
 from tornado.httpserver import HTTPServer  # noqa: E402
@@ -1031,19 +1031,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def main_async(args: argparse.Namespace) -> int:
-    """Run with an overall deadline, and let SIGTERM cancel the run like Ctrl-C does."""
-    task = asyncio.ensure_future(run(args))
-    loop = asyncio.get_running_loop()
-    loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    """Run with an overall deadline (see ``benchlib.run_with_budget``)."""
     budget = 2 * args.duration + 3 * args.settle + args.starts * 150 + 300
-    try:
-        return await asyncio.wait_for(task, budget)
-    except asyncio.TimeoutError:
-        print(f"The benchmark did not finish in {budget:.0f} s; stopped.", file=sys.stderr)
-        return 2
-    except asyncio.CancelledError:
-        print("Interrupted; everything was stopped.", file=sys.stderr)
-        return 130
+    return await run_with_budget(run(args), budget)
 
 
 def main(argv: list[str] | None = None) -> int:

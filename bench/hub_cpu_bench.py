@@ -34,7 +34,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -45,7 +44,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import cpu_seconds, figure, write_results
+from benchlib import cpu_seconds, figure, run_with_budget, write_results
 from hub_bench import REPO, CountingRelay, RelayedRequest, call, now, panel_server
 from tornado.httpclient import AsyncHTTPClient
 
@@ -399,8 +398,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def main_async(args: argparse.Namespace) -> int:
-    task = asyncio.ensure_future(run(args))
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    """Run with an overall deadline (see ``benchlib.run_with_budget``)."""
     budget = (
         args.rounds * (2 * args.window + args.snapshot_timeout)
         + args.settle
@@ -408,14 +406,7 @@ async def main_async(args: argparse.Namespace) -> int:
         + args.users / 20
         + 300
     )
-    try:
-        return await asyncio.wait_for(task, budget)
-    except asyncio.TimeoutError:
-        print(f"The benchmark did not finish in {budget:.0f} s; stopped.", file=sys.stderr)
-        return 2
-    except asyncio.CancelledError:
-        print("Interrupted; everything was stopped.", file=sys.stderr)
-        return 130
+    return await run_with_budget(run(args), budget)
 
 
 def main(argv: list[str] | None = None) -> int:

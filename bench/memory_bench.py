@@ -35,7 +35,6 @@ import asyncio
 import contextlib
 import fcntl
 import shutil
-import signal
 import socket
 import statistics
 import struct
@@ -49,7 +48,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import figure, rss_mb, slope_per_minute, write_results
+from benchlib import figure, rss_mb, run_with_budget, slope_per_minute, write_results
 from hub_bench import REPO, call, now, panel_server
 from tornado.httpclient import AsyncHTTPClient
 
@@ -385,17 +384,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def main_async(args: argparse.Namespace) -> int:
-    task = asyncio.ensure_future(run(args))
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    """Run with an overall deadline (see ``benchlib.run_with_budget``)."""
     budget = 2 * (args.phase_timeout + 200) + 120
-    try:
-        return await asyncio.wait_for(task, budget)
-    except asyncio.TimeoutError:
-        print(f"The benchmark did not finish in {budget:.0f} s; stopped.", file=sys.stderr)
-        return 2
-    except asyncio.CancelledError:
-        print("Interrupted; everything was stopped.", file=sys.stderr)
-        return 130
+    return await run_with_budget(run(args), budget)
 
 
 def main(argv: list[str] | None = None) -> int:
