@@ -154,7 +154,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
           connection.reconnect();
         }
       },
-      openPanel: () => app.shell.activateById(PANEL_ID)
+      openPanel: () => app.shell.activateById(PANEL_ID),
+      focusPanel: () => panel.focusFilter()
     });
     addContextMenuItems(app);
 

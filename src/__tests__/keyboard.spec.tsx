@@ -47,6 +47,20 @@ describe('the panel with the keyboard', () => {
     model.dispose();
   });
 
+  it('focuses the filter when opened to be used, not when merely revealed', async () => {
+    const filter = await waitFor(() =>
+      panel.node.querySelector<HTMLInputElement>('.jp-SaturnPanel-filter input')
+    );
+    document.body.focus();
+    // A job run reveals the panel: the focus stays where the user works.
+    panel.activate();
+    await new Promise(resolve => requestAnimationFrame(resolve));
+    expect(document.activeElement).not.toBe(filter);
+    // "Show Saturn Panel" (palette, Ctrl Shift Y).
+    panel.focusFilter();
+    expect(document.activeElement).toBe(filter);
+  });
+
   it('moves between rows with the arrow keys, Home and End', async () => {
     model.applySnapshot([
       resource(hubServer('alice', '')),

@@ -52,6 +52,11 @@ export interface ICommandsOptions {
    */
   openPanel: () => void;
   /**
+   * Put the keyboard focus in the panel (its filter): the *Show Saturn
+   * Panel* command does, a panel revealed by another action does not.
+   */
+  focusPanel?: () => void;
+  /**
    * Where the last start options of each server are kept.
    */
   state?: IStateDB | null;
@@ -71,7 +76,10 @@ export function addCommands(options: ICommandsOptions): IDisposable {
       label: trans.__('Show Saturn Panel'),
       caption: trans.__('Show the Saturn Cloud and JupyterHub servers panel'),
       icon: iconOutsidePalette(saturnPanelIcon),
-      execute: () => options.openPanel()
+      execute: () => {
+        options.openPanel();
+        options.focusPanel?.();
+      }
     })
   );
   disposables.add(

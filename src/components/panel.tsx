@@ -153,15 +153,16 @@ export class SaturnPanel extends SidePanel {
   }
 
   /**
-   * Opened (its sidebar tab, the palette, the keyboard shortcut): the focus
-   * goes to the filter, as JupyterLab's file browser focuses its listing.
+   * Put the focus in the filter, as JupyterLab's file browser focuses its
+   * listing: *Show Saturn Panel* (palette, keyboard shortcut) calls it. A
+   * panel revealed by another action (a job run shows its row) leaves the
+   * focus where the user works.
    */
-  protected onActivateRequest(msg: Message): void {
-    super.onActivateRequest(msg);
+  focusFilter(): void {
     // The header renders once shown: a panel opened for the first time may
     // get its filter a frame or two later.
     let tries = 3;
-    const focusFilter = () => {
+    const focus = () => {
       if (this.isDisposed || this.node.contains(document.activeElement)) {
         return;
       }
@@ -171,10 +172,10 @@ export class SaturnPanel extends SidePanel {
       if (filter) {
         filter.focus();
       } else if (--tries > 0) {
-        requestAnimationFrame(focusFilter);
+        requestAnimationFrame(focus);
       }
     };
-    focusFilter();
+    focus();
   }
 
   protected onAfterAttach(msg: Message): void {
