@@ -345,7 +345,7 @@ class SaturnBackend:
             raise NotFound(f"The job has no run named {run}.")
         if found["status"] not in FINISHED_RUN_STATUSES:
             raise Conflict("The run is still going: its executed notebook is handed back when it ends.")
-        log = await self.logs.read(resource_id, run, finished=True)
+        log = await self.logs.read(resource_id, run, finished=True, wait=True)
         try:
             notebook = parse_notebook(rebuild_output(str(line.get("content", "")) for line in log.lines))
         except OutputUnavailable as exc:
@@ -367,7 +367,8 @@ class SaturnBackend:
         return {
             "run": run,
             "status": found["status"],
-            "complete": finished,
+            # Complete once the log was read after the run ended: a viewer follows until then.
+            "complete": log.complete,
             "since": since,
             "total": len(log.lines),
             "progress": progress.to_json() if progress else None,

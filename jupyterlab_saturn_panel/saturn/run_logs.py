@@ -53,9 +53,11 @@ class RunLogs:
         """What was read of a run so far, without reading."""
         return self._logs.get((job_id, run))
 
-    async def read(self, job_id: str, run: str, *, finished: bool) -> RunLog:
+    async def read(self, job_id: str, run: str, *, finished: bool, wait: bool = False) -> RunLog:
         """The run's log, brought up to date unless it was within ``min_interval`` (or is
-        complete). ``finished``: the run has ended, so this read can be the last."""
+        complete). ``finished``: the run has ended, so this read can be the last. ``wait``: a
+        finished run's whole log is needed now (its executed notebook is at its very end): wait
+        for the rule to allow the last read instead of answering what was read before."""
         key = (job_id, run)
         entry = self._logs.get(key)
         if entry is None:
@@ -63,14 +65,23 @@ class RunLogs:
             while len(self._logs) > MAX_RUNS:
                 self._logs.popitem(last=False)
         self._logs.move_to_end(key)
-        if entry.complete:
-            return entry
-        if entry.read_at is not None and time.monotonic() - entry.read_at < self.min_interval:
-            return entry
-        if key not in self._reading:
-            self._reading[key] = asyncio.ensure_future(self._update(job_id, run, entry, finished))
-            self._reading[key].add_done_callback(lambda _: self._reading.pop(key, None))
-        return await asyncio.shield(self._reading[key])
+        while True:
+            if entry.complete:
+                return entry
+            if entry.read_at is not None:
+                wait_for = self.min_interval - (time.monotonic() - entry.read_at)
+                if wait_for > 0:
+                    if not (wait and finished):
+                        return entry
+                    await asyncio.sleep(wait_for)
+                    continue
+            if key not in self._reading:
+                self._reading[key] = asyncio.ensure_future(self._update(job_id, run, entry, finished))
+                self._reading[key].add_done_callback(lambda _: self._reading.pop(key, None))
+            entry = await asyncio.shield(self._reading[key])
+            # A read begun before the run ended (by a viewer) is not the last one.
+            if entry.complete or not (wait and finished):
+                return entry
 
     async def _update(self, job_id: str, run: str, entry: RunLog, finished: bool) -> RunLog:
         lines = entry.lines[: entry.page_start]
