@@ -289,7 +289,12 @@ class HubBackend:
     async def reread_user(self, user: str, *, doing: str | None = None) -> None:
         """Re-read one user's servers for an action and put them in the state at once."""
         model = await self.require_client().get_user(user, doing=doing)
-        self._kept[user] = model  # dropped again at the next poll if the user is active
+        # Kept only while nothing of theirs runs, starts or stops: a user in motion is in the
+        # active list, and a model read mid-start must not stand for them once they stop.
+        if any(is_active(server_status(m)) for m in server_models(model).values()):
+            self._kept.pop(user, None)
+        else:
+            self._kept[user] = model
         fresh = self._user_resources(model)
         keys = {r["key"] for r in fresh}
         for key, resource in list(self.engine.resources.items()):
