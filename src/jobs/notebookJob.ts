@@ -119,8 +119,6 @@ export function addRunNotebookCommand(
 
   const notebookPath = (args: ReadonlyPartialJSONObject): string | null =>
     argNotebookPath(args, options.fileBrowser, notebookTracker);
-  const saveIfDirty = (path: string): Promise<boolean> =>
-    saveNotebookIfDirty(notebookTracker, path, trans);
 
   return app.commands.addCommand(CommandIDs.runNotebook, {
     label: args =>
@@ -139,24 +137,18 @@ export function addRunNotebookCommand(
       explainInPalette(args, saturnBlockedReason(model, trans)),
     execute: async args => {
       const path = notebookPath(args);
-      if (!saturnUsable(model)) {
-        warnSaturnUnavailable(trans, model);
-        return;
-      }
-      if (path === null) {
-        warn(trans.__('Open or select a notebook first.'));
+      const settings = options.settings();
+      const ready = await readyForNotebookJob(
+        model,
+        path,
+        settings,
+        notebookTracker,
+        trans
+      );
+      if (!ready || path === null) {
         return;
       }
       const name = PathExt.basename(path);
-      const settings = options.settings();
-      const check = notebookJobRequest(path, {}, settings, trans);
-      if (typeof check === 'string') {
-        Notification.warning(check, { autoClose: false });
-        return;
-      }
-      if (!(await saveIfDirty(path))) {
-        return;
-      }
       const state: { job: IResource | null } = { job: null };
       const submit = async (
         parameters: IParameters
@@ -293,6 +285,35 @@ export function argNotebookPath(
  *
  * @returns whether the saved file is what Lab shows (false: not saved)
  */
+/**
+ * The checks of both notebook-job commands (run now, on a schedule) before
+ * their dialog: Saturn usable, a notebook chosen, settings that make a
+ * request, then the notebook saved. Says what is wrong and answers false
+ * when one fails.
+ */
+export async function readyForNotebookJob(
+  model: ResourceModel,
+  path: string | null,
+  settings: IJobSettings,
+  notebookTracker: INotebookTracker | null,
+  trans: TranslationBundle
+): Promise<boolean> {
+  if (!saturnUsable(model)) {
+    warnSaturnUnavailable(trans, model);
+    return false;
+  }
+  if (path === null) {
+    warn(trans.__('Open or select a notebook first.'));
+    return false;
+  }
+  const check = notebookJobRequest(path, {}, settings, trans);
+  if (typeof check === 'string') {
+    Notification.warning(check, { autoClose: false });
+    return false;
+  }
+  return saveNotebookIfDirty(notebookTracker, path, trans);
+}
+
 export async function saveNotebookIfDirty(
   notebookTracker: INotebookTracker | null,
   path: string,

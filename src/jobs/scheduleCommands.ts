@@ -46,7 +46,7 @@ import {
   notebookJobRequest,
   notebookParametersCell,
   notebookPathArgs,
-  saveNotebookIfDirty
+  readyForNotebookJob
 } from './notebookJob';
 import { formatParameters } from './parameters';
 
@@ -152,24 +152,18 @@ export function addScheduleCommands(
           options.fileBrowser,
           notebookTracker
         );
-        if (!saturnUsable(model)) {
-          warnSaturnUnavailable(trans, model);
-          return;
-        }
-        if (path === null) {
-          warn(trans.__('Open or select a notebook first.'));
+        const settings = options.settings();
+        const ready = await readyForNotebookJob(
+          model,
+          path,
+          settings,
+          notebookTracker,
+          trans
+        );
+        if (!ready || path === null) {
           return;
         }
         const name = PathExt.basename(path);
-        const settings = options.settings();
-        const check = notebookJobRequest(path, {}, settings, trans);
-        if (typeof check === 'string') {
-          Notification.warning(check, { autoClose: false });
-          return;
-        }
-        if (!(await saveNotebookIfDirty(notebookTracker, path, trans))) {
-          return;
-        }
         // The notebook's job, when it has one: its schedule is offered.
         const existing = model.resources.find(
           r => r.kind === 'job' && jobNotebook(r) === path
