@@ -7,6 +7,7 @@ Saturn Cloud set inside their servers, so the panel works with no configuration 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +20,10 @@ from .hub.client import HubClient
 from .hub.spawn_options import SpawnOptionsError, parse_spawn_options
 from .saturn.backend import SaturnBackend, SaturnSettings
 from .saturn.client import SaturnClient
+
+#: The event jupyter_server's event bus carries to every browser tab when the state changed.
+CHANGED_SCHEMA_ID = "https://events.jupyter.org/jupyterlab_saturn_panel/changed/v1"
+CHANGED_SCHEMA = Path(__file__).parent / "event_schemas" / "changed.yaml"
 
 
 class SaturnPanel(ExtensionApp):
@@ -174,6 +179,7 @@ class SaturnPanel(ExtensionApp):
             self.engine,
         )
         self.engine.add_backend(self.saturn)
+        self._announce_changes_on_the_event_bus()
         # Handlers get the engine and both backends, typed, from the web app's settings.
         self.settings["saturn_panel_engine"] = self.engine
         self.settings["saturn_panel_hub"] = self.hub
@@ -183,6 +189,21 @@ class SaturnPanel(ExtensionApp):
             f"at {self.hub_api_url}" if hub_client else "not configured",
             f"at {self.saturn_url}" if saturn_client else "not configured",
         )
+
+    def _announce_changes_on_the_event_bus(self) -> None:
+        """Tell browser tabs about changes over jupyter_server's event bus: the WebSocket every
+        JupyterLab tab already holds (``/api/events/subscribe``), so the panel takes none of the
+        browser's six HTTP/1.1 connections per host. Tabs fetch what changed in a short request."""
+        event_logger = getattr(self.serverapp, "event_logger", None)
+        if event_logger is None:
+            self.log.warning("Saturn panel: jupyter_server has no event bus; open panels refresh every 20 s.")
+            return
+        event_logger.register_event_schema(CHANGED_SCHEMA)
+
+        def announce(seq: int, epoch: str) -> None:
+            event_logger.emit(schema_id=CHANGED_SCHEMA_ID, data={"seq": seq, "epoch": epoch})
+
+        self.engine.add_notice_listener(announce)
 
     def initialize_handlers(self) -> None:
         from .handlers import route_table

@@ -35,6 +35,7 @@ from .validation import (
     check_saturn_id,
     check_saturn_user,
     check_server_name,
+    check_since,
     check_user_search,
 )
 
@@ -107,12 +108,15 @@ class SaturnPanelHandler(APIHandler):
 
 
 class ConfigHandler(SaturnPanelHandler):
-    """``GET config``: which backends are configured and reachable, as whom; never a secret."""
+    """``GET config``: which backends are configured and reachable, as whom; never a secret.
+
+    Every Lab tab asks it when it loads, panel shown or not: only a backend never read since the
+    server started is read for it."""
 
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        await self.engine.ensure_fresh()
+        await self.engine.ensure_fresh(only_unread=True)
         self.finish_json(self.engine.config())
 
 
@@ -133,18 +137,36 @@ class RefreshHandler(SaturnPanelHandler):
         backend = body.get("backend")
         if backend is not None and (not isinstance(backend, str) or backend not in self.engine.runners):
             raise BadRequest(f"backend must be one of {', '.join(sorted(self.engine.runners))}.")
+        self.engine.attend()  # whoever asks to read again is looking
         await self.engine.refresh_now([backend] if backend else list(self.engine.runners))
         self.finish_json(self.engine.config())
 
 
 class ResourcesHandler(SaturnPanelHandler):
-    """``GET resources``: everything the panel shows."""
+    """``GET resources[?since=SEQ&epoch=EPOCH][&watching=1]``: everything the panel shows, or
+    what changed since a tab's sequence number (docs/rest-api.md, "Live updates").
+
+    Without ``since`` and ``watching`` (a script) the backends are brought up to date first.
+    ``since`` alone (a tab told of a change) reads nothing upstream. ``watching=1`` (a tab that
+    shows the panel, every 20 s) renews the attention lease that keeps the backends read, and
+    waits up to a second for a stale backend's read."""
 
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        await self.engine.ensure_fresh()
-        self.finish_json({"resources": self.engine.snapshot()})
+        since, epoch, watching = check_since(
+            self.get_query_argument("since", None),
+            self.get_query_argument("epoch", None),
+            self.get_query_argument("watching", "0"),
+        )
+        if watching:
+            self.engine.attend()
+            fresh = asyncio.ensure_future(self.engine.ensure_fresh())
+            # A hung upstream (up to request_timeout) delays no tab: what comes later is noticed.
+            await asyncio.wait({fresh}, timeout=SNAPSHOT_WAIT_SECONDS)
+        elif since is None:
+            await self.engine.ensure_fresh()
+        self.finish_json(self.engine.changes_since(since, epoch))
 
 
 class EventsHandler(SaturnPanelHandler):
@@ -358,7 +380,7 @@ class SaturnJobLogsHandler(SaturnPanelHandler):
         check_saturn_id(resource_id)
         run = check_run_name(self.get_query_argument("run", ""))
         since = self.get_query_argument("since", "0")
-        if not since.isdigit():
+        if not (since.isascii() and since.isdigit()):
             raise BadRequest("since must be a line number (0 or more).")
         self.finish_json(await self.saturn.run_logs(resource_id, run, int(since)))
 

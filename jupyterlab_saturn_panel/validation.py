@@ -69,11 +69,27 @@ def check_user_search(text: str, offset: str, limit: str) -> tuple[str, int, int
     """The ``search``, ``offset`` and ``limit`` of a user search, checked, else 400."""
     if len(text) > 255 or _CONTROL.search(text):
         raise BadRequest("search must be at most 255 characters, without control characters.")
-    if not offset.isdigit():
+    if not (offset.isascii() and offset.isdigit()):
         raise BadRequest(f"offset must be a whole number of 0 or more, not {offset!r}.")
-    if not limit.isdigit() or not 1 <= int(limit) <= SEARCH_LIMIT_MAX:
+    if not (limit.isascii() and limit.isdigit()) or not 1 <= int(limit) <= SEARCH_LIMIT_MAX:
         raise BadRequest(f"limit must be a whole number from 1 to {SEARCH_LIMIT_MAX}, not {limit!r}.")
     return text.strip(), int(offset), int(limit)
+
+
+_EPOCH = re.compile(r"[0-9a-f]{1,32}")
+
+
+def check_since(since: str | None, epoch: str | None, watching: str) -> tuple[int | None, str | None, bool]:
+    """The ``since``, ``epoch`` and ``watching`` of ``GET resources``, checked, else 400."""
+    if since is not None and (not since.isascii() or not since.isdigit() or len(since) > 18):
+        raise BadRequest(f"since must be a sequence number (a whole number of 0 or more), not {since[:40]!r}.")
+    if epoch is not None and not _EPOCH.fullmatch(epoch):
+        raise BadRequest("epoch must be the epoch of an earlier answer (up to 32 hexadecimal characters).")
+    if since is not None and epoch is None:
+        raise BadRequest("since needs the epoch of the answer it came from.")
+    if watching not in ("0", "1", "true", "false"):
+        raise BadRequest("watching must be 1 or 0.")
+    return (int(since) if since is not None else None), epoch, watching in ("1", "true")
 
 
 def check_saturn_id(resource_id: str) -> str:

@@ -42,6 +42,12 @@ KEPT_USERS = 200
 #: How long a stop we asked for outranks a hub model that still says running or pending.
 STOP_MEMORY = 30.0
 
+#: Progress streams followed at once for starts nobody asked for from this Lab (an admin's
+#: panel during a class's mass start): each holds a hub connection for the whole spawn, so the
+#: rest are read by the ordinary poll. Starts asked from this Lab and the own user's are always
+#: followed.
+MAX_WATCHED_STREAMS = 8
+
 NOT_CONFIGURED_HINT = (
     "Set c.SaturnPanel.hub_api_url and c.SaturnPanel.hub_api_token. Inside a JupyterHub"
     " single-user server they default to $JUPYTERHUB_API_URL and $JUPYTERHUB_API_TOKEN."
@@ -182,12 +188,28 @@ class HubBackend:
 
     # -- reading state -------------------------------------------------------------------------
     def poll_delay(self) -> float:
+        """Quick while a stop asked from this Lab has not ended (the hub has no stop stream) or a
+        start asked here has no progress stream; the ordinary interval otherwise, however many
+        servers other people start or stop."""
         busy = any(
             r["backend"] == "hub"
+            and self._mine(r["key"], r["owner"])
             and (r["status"] == "stopping" or (r["status"] == "pending" and r["key"] not in self._following))
             for r in self.engine.resources.values()
         )
         return self.settings.stopping_poll_interval if busy else self.settings.poll_interval
+
+    def _mine(self, key: str, user: str) -> bool:
+        """A server whose changes this Lab's user waits for: asked from here, or their own."""
+        return key in self._stop_asked or self.engine.is_followed(key) or user == self.own_user
+
+    def _should_follow(self, key: str, user: str) -> bool:
+        """Follow a pending server's progress stream: always for the servers of ``_mine``, and
+        for others while a panel shows them, up to ``MAX_WATCHED_STREAMS`` streams."""
+        if self._mine(key, user):
+            return True
+        others = sum(1 for k in self._following if not self.engine.is_followed(k))
+        return self.engine.watched and others < MAX_WATCHED_STREAMS
 
     async def refresh(self) -> list[Resource]:
         """The servers to show: a token that may list users reads, at each poll, only the users
@@ -257,7 +279,8 @@ class HubBackend:
         for name, model in server_models(user_model).items():
             resource = self._resource(user, name, model)
             resources.append(resource)
-            if resource["status"] == "pending" and resource["key"] not in self._following:
+            key = resource["key"]
+            if resource["status"] == "pending" and key not in self._following and self._should_follow(key, user):
                 self._follow(user, name)
         return resources
 
@@ -415,6 +438,7 @@ class HubBackend:
             raise Conflict(f"{user}/{name or '(default)'} is stopping; start it once it has stopped.")
         self._errors.pop(key, None)
         self._stop_asked.pop(key, None)
+        self.engine.follow(key)
         label = f"{user}/{name or '(default)'}"
         call: asyncio.Future[StartOutcome] = asyncio.ensure_future(
             self.require_client().start_server(user, name, user_options=user_options, display_name=display_name)
@@ -462,6 +486,7 @@ class HubBackend:
         self._errors.pop(key, None)
         before = self._current(user, name)
         self._stop_asked[key] = time.monotonic()
+        self.engine.follow(key)
         self._progress.pop(key, None)
         call = asyncio.ensure_future(self.require_client().stop_server(user, name, remove=remove))
         call.add_done_callback(lambda f: self._late(f, user, name, "stop"))

@@ -268,6 +268,7 @@ class SaturnBackend:
         """Start or stop a workspace; Saturn answers the Workspace as it now stands."""
         await self.identify()
         workspace = await self.require_client().workspace_action(resource_id, action)
+        self.engine.follow(saturn_key("workspace", resource_id))
         resource = self._workspace(workspace)
         self.engine.upsert(resource)
         self._ensure_ticker()
@@ -278,6 +279,7 @@ class SaturnBackend:
         """Start a run of a job, and show it at once."""
         await self.identify()
         job = await self.require_client().job_action(resource_id, "start")
+        self.engine.follow(saturn_key("job", resource_id))
         await self.load_runs(resource_id)
         resource = job_resource(job, self._runs.get(resource_id, []), sizes=self.sizes)
         self.engine.upsert(resource)
@@ -307,6 +309,7 @@ class SaturnBackend:
         """Stop one run of a job."""
         await self.identify()
         job = await self.require_client().stop_run(resource_id, run)
+        self.engine.follow(saturn_key("job", resource_id))
         await self.load_runs(resource_id)
         resource = job_resource(job, self._runs.get(resource_id, []), sizes=self.sizes)
         self.engine.upsert(resource)
