@@ -20,13 +20,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import {
-  decodeEvent,
-  errorMessage,
-  errorStatus,
-  EventStreamConnection,
-  fetchConfig
-} from './api';
+import { errorMessage, errorStatus, fetchConfig, LiveUpdates } from './api';
 import {
   ActionNotifier,
   addCommands,
@@ -90,16 +84,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const trans = translator.load(TRANSLATION_DOMAIN);
 
     const model = new ResourceModel();
-    const connection = new EventStreamConnection({
+    // Change notices over jupyter_server's event bus, state by short requests:
+    // no tab holds an HTTP connection open (src/api/liveUpdates.ts).
+    const live = new LiveUpdates({
+      events: app.serviceManager.events,
       serverSettings: app.serviceManager.serverSettings
     });
-    connection.received.connect((_, event) => {
-      const decoded = decodeEvent(event);
-      if (decoded) {
-        model.apply(decoded);
-      }
-    });
-    connection.statusChanged.connect((_, status) => {
+    live.received.connect((_, event) => model.apply(event));
+    live.statusChanged.connect((_, status) => {
       model.setConnection(status);
       if (status.reason === 'not-found') {
         Private.reportMissingExtension(model, trans);
@@ -120,6 +112,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       state
     });
     app.shell.add(panel, 'left', { rank: 200 });
+    // The server reads upstream while a tab shows the panel (and the tab is visible).
+    panel.visibilityChanged.connect((_, shown) => {
+      live.watching = shown;
+    });
     if (restorer) {
       restorer.add(panel, PANEL_ID);
     }
@@ -136,7 +132,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           Private.reportMissingExtension(model, trans);
           return false;
         }
-        // The `backends` event of the stream will bring it when it connects.
+        // The live updates' first answer brings it when the server answers.
         model.setExtensionFailure('failed', errorMessage(error, trans));
         return true;
       }
@@ -151,7 +147,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       state,
       refresh: async () => {
         if (await loadConfig()) {
-          connection.reconnect();
+          await live.refresh();
         }
       },
       openPanel: () => app.shell.activateById(PANEL_ID),
@@ -253,7 +249,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     void loadConfig().then(available => {
       if (available) {
-        connection.start();
+        live.start();
       }
     });
   }

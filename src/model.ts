@@ -296,7 +296,7 @@ export class ResourceModel implements IDisposable {
   }
 
   /**
-   * Apply one decoded event of the `events` stream (see `decodeEvent`).
+   * Apply one change (see `changeEvents`).
    */
   apply(event: PanelEvent): void {
     switch (event.type) {

@@ -1,7 +1,9 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
 import {
-  decodeEvent,
+  changeEvents,
+  decodeChanges,
+  decodePosition,
   hubServerKey,
   isActive,
   isStatus,
@@ -87,45 +89,53 @@ describe('keys', () => {
   });
 });
 
-describe('decodeEvent', () => {
-  const sse = (event: string, payload: unknown) => ({
-    event,
-    data: JSON.stringify(payload),
-    id: ''
+describe('decodeChanges', () => {
+  const answer = (extra: { [key: string]: unknown }) => ({
+    epoch: 'abc123',
+    seq: 7,
+    snapshot: false,
+    resources: [],
+    removed: [],
+    backends: {},
+    ...extra
   });
 
-  it('decodes the four events of the stream', () => {
-    expect(
-      decodeEvent(sse('snapshot', { resources: [hubServer('a', ''), 3] }))
-    ).toMatchObject({
-      type: 'snapshot',
-      resources: [{ key: 'hub/a/' }]
-    });
-    expect(decodeEvent(sse('resource', hubServer('a', 'x')))).toMatchObject({
-      type: 'resource',
-      resource: { key: 'hub/a/x', name: 'x' }
-    });
-    expect(decodeEvent(sse('removed', { key: 'hub/a/x' }))).toEqual({
-      type: 'removed',
-      key: 'hub/a/x'
-    });
-    expect(decodeEvent(sse('backends', {}))).toMatchObject({
-      type: 'backends',
-      config: { hub: { configured: false }, saturn: { configured: false } }
-    });
+  it('turns a delta into removals, then changes, then the backends', () => {
+    const changes = decodeChanges(
+      answer({
+        resources: [hubServer('a', 'x'), 3],
+        removed: ['hub/a/y', 4]
+      })
+    );
+    expect(changes).not.toBeNull();
+    expect(changeEvents(changes!)).toMatchObject([
+      { type: 'removed', key: 'hub/a/y' },
+      { type: 'resource', resource: { key: 'hub/a/x', name: 'x' } },
+      { type: 'backends', config: { hub: { configured: false } } }
+    ]);
   });
 
-  it('answers null for what it does not understand', () => {
-    const warn = jest
-      .spyOn(console, 'warn')
-      .mockImplementation(() => undefined);
-    expect(decodeEvent({ event: 'resource', data: '{', id: '' })).toBeNull();
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(decodeEvent(sse('snapshot', { resources: 'x' }))).toBeNull();
-    expect(decodeEvent(sse('resource', { key: 'x' }))).toBeNull();
-    expect(decodeEvent(sse('removed', {}))).toBeNull();
-    expect(decodeEvent(sse('mystery', {}))).toBeNull();
-    warn.mockRestore();
+  it('turns a snapshot into one snapshot event', () => {
+    const changes = decodeChanges(
+      answer({ snapshot: true, resources: [hubServer('a', '')] })
+    );
+    expect(changeEvents(changes!).map(e => e.type)).toEqual([
+      'snapshot',
+      'backends'
+    ]);
+  });
+
+  it('answers null for what is not an answer or a position', () => {
+    expect(decodeChanges(null)).toBeNull();
+    expect(decodeChanges(answer({ resources: 'x' }))).toBeNull();
+    expect(decodeChanges(answer({ seq: -1 }))).toBeNull();
+    expect(decodeChanges(answer({ seq: 1.5 }))).toBeNull();
+    expect(decodeChanges(answer({ epoch: 3 }))).toBeNull();
+    expect(decodePosition({ epoch: 'e', seq: 2 })).toEqual({
+      epoch: 'e',
+      seq: 2
+    });
+    expect(decodePosition([1])).toBeNull();
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * Shared test data: resources and configs shaped like docs/rest-api.md.
  */
-import type { IConfig, IResource, IServerSentEvent } from '../api';
-import { decodeEvent, normalizeConfig, normalizeResource } from '../api';
+import type { IConfig, IResource, PanelEvent } from '../api';
+import { normalizeConfig, normalizeResource } from '../api';
 import type { ResourceModel } from '../model';
 
 /**
@@ -165,12 +165,70 @@ export function saturnJob(
 }
 
 /**
- * Decode a server-sent event and apply it to a model, as the plugin does.
+ * One event of `GET events` (the stream scripts read): its name and JSON data.
+ */
+export interface IStreamEvent {
+  readonly event: string;
+  readonly data: string;
+}
+
+/**
+ * The events of a captured `GET events` stream (blocks of `event:` and
+ * `data:` lines; comments skipped).
+ */
+export function parseStream(text: string): IStreamEvent[] {
+  const events: IStreamEvent[] = [];
+  for (const block of text.split('\n\n')) {
+    const lines = block.split('\n');
+    const name = lines.find(l => l.startsWith('event: '));
+    const data = lines.filter(l => l.startsWith('data: '));
+    if (name && data.length > 0) {
+      events.push({
+        event: name.slice(7),
+        data: data.map(l => l.slice(6)).join('\n')
+      });
+    }
+  }
+  return events;
+}
+
+/**
+ * The model change one stream event stands for, null when it is none.
+ */
+export function decodeStreamEvent(event: IStreamEvent): PanelEvent | null {
+  const payload = JSON.parse(event.data) as { [key: string]: unknown };
+  switch (event.event) {
+    case 'snapshot':
+      return Array.isArray(payload.resources)
+        ? {
+            type: 'snapshot',
+            resources: payload.resources
+              .map(normalizeResource)
+              .filter((r): r is IResource => r !== null)
+          }
+        : null;
+    case 'resource': {
+      const resource = normalizeResource(payload);
+      return resource ? { type: 'resource', resource } : null;
+    }
+    case 'removed':
+      return typeof payload.key === 'string'
+        ? { type: 'removed', key: payload.key }
+        : null;
+    case 'backends':
+      return { type: 'backends', config: normalizeConfig(payload) };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Apply one stream event to a model, as the plugin applies a change.
  *
  * @returns whether the event was understood
  */
-export function feed(model: ResourceModel, event: IServerSentEvent): boolean {
-  const decoded = decodeEvent(event);
+export function feed(model: ResourceModel, event: IStreamEvent): boolean {
+  const decoded = decodeStreamEvent(event);
   if (decoded) {
     model.apply(decoded);
   }

@@ -3,13 +3,12 @@
  * endpoints, the event stream, and the types they carry.
  */
 export * from './availability';
-export * from './connection';
+export * from './changes';
 export * from './endpoints';
-export * from './events';
 export * from './keys';
+export * from './liveUpdates';
 export * from './request';
 export * from './resource';
 export * from './runs';
 export * from './schedules';
-export * from './sse';
 export * from './statuses';

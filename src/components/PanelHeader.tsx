@@ -190,16 +190,12 @@ namespace Private {
     trans: IPanelContext['trans']
   ): string {
     switch (reason) {
-      case 'ended':
-        return trans.__('The server closed the connection.');
       case 'network':
         return trans.__('The Jupyter server cannot be reached.');
       case 'http':
         return detail
           ? trans.__('The server answered: %1', detail)
           : trans.__('The server answered with an error.');
-      case 'silent':
-        return trans.__('Nothing arrived for too long.');
       case 'not-found':
         return trans.__('The server extension was not found.');
     }

@@ -13,6 +13,7 @@ import {
 import type { CommandRegistry } from '@lumino/commands';
 import type { ReadonlyJSONValue } from '@lumino/coreutils';
 import type { Message } from '@lumino/messaging';
+import { ISignal, Signal } from '@lumino/signaling';
 import { AccordionPanel } from '@lumino/widgets';
 import * as React from 'react';
 
@@ -178,13 +179,35 @@ export class SaturnPanel extends SidePanel {
     focus();
   }
 
+  /**
+   * Emitted with `true` when the panel is shown in the sidebar, `false` when
+   * it is hidden (another sidebar panel chosen, the sidebar collapsed).
+   */
+  get visibilityChanged(): ISignal<this, boolean> {
+    return this._visibilityChanged;
+  }
+
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     this.node.addEventListener('focusout', this._onFocusOut);
+    if (this.isVisible) {
+      this._visibilityChanged.emit(true);
+    }
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._visibilityChanged.emit(true);
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this._visibilityChanged.emit(false);
   }
 
   protected onBeforeDetach(msg: Message): void {
     this.node.removeEventListener('focusout', this._onFocusOut);
+    this._visibilityChanged.emit(false);
     super.onBeforeDetach(msg);
   }
 
@@ -248,6 +271,7 @@ export class SaturnPanel extends SidePanel {
     accordion.node.addEventListener('pointerup', save);
   }
 
+  private _visibilityChanged = new Signal<this, boolean>(this);
   private _hubSearch: HubSearch;
   private _sections: { [section in SectionKind]: PanelWithToolbar };
   private _order: SectionKind[];
