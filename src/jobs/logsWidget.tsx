@@ -93,9 +93,12 @@ export class RunLogsView extends Widget {
    */
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
+    // A hidden browser tab reads no logs either (Lumino still calls its
+    // widgets visible there).
+    document.addEventListener('visibilitychange', this._onPageVisibility);
     if (!this._started) {
       this._started = true;
-      if (this.isVisible) {
+      if (this.isVisible && !document.hidden) {
         this._follower.start();
       } else {
         this._follower.pause();
@@ -109,8 +112,26 @@ export class RunLogsView extends Widget {
    */
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this._follower.resume();
+    if (!document.hidden) {
+      this._follower.resume();
+    }
   }
+
+  protected onBeforeDetach(msg: Message): void {
+    document.removeEventListener('visibilitychange', this._onPageVisibility);
+    super.onBeforeDetach(msg);
+  }
+
+  /**
+   * The browser tab was hidden or shown again.
+   */
+  private _onPageVisibility = (): void => {
+    if (document.hidden) {
+      this._follower.pause();
+    } else if (this.isVisible) {
+      this._follower.resume();
+    }
+  };
 
   /**
    * Stop fetching while hidden.
