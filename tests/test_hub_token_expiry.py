@@ -41,7 +41,8 @@ async def test_an_expired_token_is_named_as_the_problem(jp_fetch: Any, expiring_
     assert hub["reachable"] is True and hub["message"] is None and hub["user"] == "alice"
 
     await asyncio.sleep(max(0.0, expires - time.monotonic()) + 1.5)
-    hub = body(await jp_fetch("saturn-panel", "config"))["hub"]
+    # A panel shown in a tab asks with watching=1: the hub is read again.
+    hub = body(await jp_fetch("saturn-panel", "resources", params={"watching": "1"}))["backends"]["hub"]
     assert "rejected the configured token" in hub["message"] and "expired" in hub["message"]
     assert "c.SaturnPanel.hub_api_token" in hub["hint"] and "JUPYTERHUB_API_TOKEN" in hub["hint"]
     assert "scope" not in hub["hint"]  # not blamed on scopes

@@ -108,4 +108,6 @@ async def test_five_tabs_share_one_read_of_the_run_history(jp_fetch: Any, simula
     await calls(simulator, reset=True)
     await asyncio.gather(*(read_logs(jp_fetch, job_id, run) for _ in range(5)))
     seen = await calls(simulator)
-    assert seen.get("GET /api/jobs/{id}/history", 0) == 1, seen
+    # One read for the five (none when the engine, following the run it started, read the history
+    # within the rule just before): never one per tab.
+    assert seen.get("GET /api/jobs/{id}/history", 0) <= 1, seen

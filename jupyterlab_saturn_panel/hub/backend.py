@@ -558,4 +558,4 @@ class HubBackend:
         for task in list(self._following.values()) + list(self._background):
             task.cancel()
         if self.client is not None:
-            self.client.close()
+            await self.client.aclose()

@@ -408,4 +408,4 @@ class SaturnBackend:
         if self._ticker is not None:
             self._ticker.cancel()
         if self.client is not None:
-            self.client.close()
+            await self.client.aclose()
