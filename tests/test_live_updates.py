@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import pytest
+from conftest import body, error_of
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
@@ -17,8 +18,6 @@ from jupyterlab_saturn_panel import engine as engine_module
 from jupyterlab_saturn_panel.app import CHANGED_SCHEMA_ID
 from jupyterlab_saturn_panel.engine import StatusEngine
 from jupyterlab_saturn_panel.resources import new_resource
-
-from conftest import body, error_of
 
 
 def job(index: int) -> dict[str, Any]:
