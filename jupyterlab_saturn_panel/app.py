@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Dict, Float, List, TraitError, Unicode, Union, default, validate
+from traitlets import Bool, Dict, Float, List, TraitError, Unicode, Union, default, validate
 
 from .engine import StatusEngine
 from .hub.backend import HubBackend, HubSettings
@@ -77,6 +77,12 @@ class SaturnPanel(ExtensionApp):
         " profile_list (display_name, description, slug, default, profile_options with choices;"
         " started with user_options profile and profile-option-{name}), or a JSON Schema of an"
         " object whose form data is the user_options. Default: none (the hub's own start page).",
+    ).tag(config=True)
+    allow_shared_access = Bool(
+        False,
+        help="Let people the server's owner shares this JupyterHub server with (JupyterHub 5 shares,"
+        " an admin's access) use the panel. It acts with the owner's hub and Saturn Cloud"
+        " credentials, so by default only the owner may.",
     ).tag(config=True)
     accept_wait = Float(
         2.0,
@@ -184,11 +190,21 @@ class SaturnPanel(ExtensionApp):
         self.settings["saturn_panel_engine"] = self.engine
         self.settings["saturn_panel_hub"] = self.hub
         self.settings["saturn_panel_saturn"] = self.saturn
+        self.settings["saturn_panel_owner"] = self._server_owner()
+        self.settings["saturn_panel_allow_shared"] = self.allow_shared_access
         self.log.info(
             "Saturn panel: JupyterHub %s; Saturn Cloud %s",
             f"at {self.hub_api_url}" if hub_client else "not configured",
             f"at {self.saturn_url}" if saturn_client else "not configured",
         )
+
+    def _server_owner(self) -> str:
+        """The hub user who owns this server, when it is a JupyterHub single-user server (whose
+        identity provider is the hub's); "" elsewhere (a plain Lab: whoever has its token)."""
+        provider = getattr(self.serverapp, "identity_provider", None)
+        if provider is None or not type(provider).__module__.startswith("jupyterhub."):
+            return ""
+        return os.environ.get("JUPYTERHUB_USER", "")
 
     def _announce_changes_on_the_event_bus(self) -> None:
         """Tell browser tabs about changes over jupyter_server's event bus: the WebSocket every

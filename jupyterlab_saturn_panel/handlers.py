@@ -19,7 +19,7 @@ from tornado import web
 from tornado.iostream import StreamClosedError
 
 from .engine import StatusEngine, Subscription
-from .errors import BadRequest, NotFound, PanelError
+from .errors import BadRequest, Forbidden, NotFound, PanelError
 from .hub.backend import HubBackend
 from .saturn.backend import SaturnBackend
 from .saturn.notebook_jobs import NotebookJobRequest, output_path
@@ -53,6 +53,32 @@ class SaturnPanelHandler(APIHandler):
     """Base handler: the engine, JSON bodies, and the one place that writes errors."""
 
     auth_resource = "saturn_panel"
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        prepared = super().prepare()
+        if prepared is not None:
+            await prepared
+        self.check_owner()
+
+    def check_owner(self) -> None:
+        """On a JupyterHub server, only its owner acts through the panel: it holds the owner's hub
+        and Saturn tokens, and a user the server is shared with (or an admin) must not start, stop
+        or read with them (``c.SaturnPanel.allow_shared_access`` widens this)."""
+        owner = self.settings.get("saturn_panel_owner")
+        if not owner or self.settings.get("saturn_panel_allow_shared"):
+            return
+        user = self.current_user
+        if user is None:
+            return  # not logged in: the route's @web.authenticated answers
+        name = getattr(user, "username", None)
+        if name != owner:
+            raise Forbidden(
+                f"This panel acts with {owner}'s JupyterHub and Saturn Cloud credentials, so only"
+                f" {owner} may use it; {name} reached {owner}'s server through a share or an"
+                " admin's access.",
+                hint=f"{owner} can let the people they share the server with use the panel with"
+                " c.SaturnPanel.allow_shared_access = True.",
+            )
 
     @property
     def engine(self) -> StatusEngine:

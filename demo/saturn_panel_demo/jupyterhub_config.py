@@ -58,7 +58,7 @@ c.JupyterHub.load_roles = [
     {
         "name": "saturn-panel-admin",
         "services": ["saturn-panel-admin"],
-        "scopes": ["list:users", "read:users", "admin:servers", "access:servers", "admin:users", "tokens"],
+        "scopes": ["list:users", "read:users", "admin:servers", "access:servers", "admin:users", "tokens", "shares"],
     }
 ]
 c.JupyterHub.services = [{"name": "saturn-panel-admin", "api_token": os.environ["SP_ADMIN_TOKEN"]}]
