@@ -71,6 +71,8 @@ class LocalHub:
     port: int = 0
     api_port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    # A config file used instead of CONFIG_FILE; it may `load_subconfig(CONFIG_FILE)` and add to it.
+    config_file: Path | None = None
 
     @property
     def public_url(self) -> str:
@@ -125,7 +127,7 @@ class LocalHub:
                 del env[name]
         log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the subprocess's lifetime)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG_FILE)],
+            [sys.executable, "-m", "jupyterhub", "-f", str(self.config_file or CONFIG_FILE)],
             cwd=self.workdir,
             env=env,
             stdout=log,

@@ -127,7 +127,7 @@ class HubBackend:
         """Who the token is and its scopes; asked once, then remembered."""
         if self.identity is None:
             identity = await self.require_client().whoami()
-            self.scopes = HubScopes(s for s in identity.get("scopes", []) if isinstance(s, str))
+            self.scopes = HubScopes.of_identity(identity)
             self.identity = identity
         return self.identity
 
@@ -151,12 +151,10 @@ class HubBackend:
         return [s for s in ("read:servers", "start:servers", "delete:servers") if not self.scopes.allows_any(s)]
 
     def require(self, scope: str, user: str, name: str, doing: str) -> None:
-        """403 with the fix when the token lacks ``scope`` for this server."""
+        """403 with the fix when the token surely lacks ``scope`` for this server; where the panel
+        cannot tell (a ``!group=`` filter, the user's groups unread) the hub is asked and judges."""
         if not self.scopes.allows(scope, user=user, server=name):
-            raise Forbidden(
-                f"The JupyterHub token may not {doing} {user}'s servers: it lacks the {scope} scope for user {user}.",
-                hint=SCOPES_HINT,
-            )
+            raise Forbidden(self.scopes.refusal(scope, user, name, doing), hint=SCOPES_HINT)
 
     def describe(self, error: PanelError | None) -> dict[str, Any]:
         identity = self.identity or {}
@@ -275,6 +273,7 @@ class HubBackend:
     def _user_resources(self, user_model: dict[str, Any]) -> list[Resource]:
         """One user's servers as Resources; a server found starting gets its progress followed."""
         user = str(user_model.get("name", ""))
+        self.scopes.learn_groups(user_model)  # for the token's !group= filters
         resources = []
         for name, model in server_models(user_model).items():
             resource = self._resource(user, name, model)

@@ -52,7 +52,9 @@ def spawn_page(public_url: str, hub_prefix: str, user: str, name: str) -> str:
 
 
 def server_actions(scopes: HubScopes, user: str, name: str, status: str, url: str | None) -> list[str]:
-    """What the token may do to this server in this status."""
+    """What the token may do to this server in this status: all the hub may allow it, the
+    actions a ``!group=`` filter may grant included when the user's groups are unknown (the hub
+    judges those when asked; see ``HubScopes.allows``)."""
     actions = []
     if status in ("stopped", "error") and scopes.allows("start:servers", user, name):
         actions.append("start")
