@@ -126,6 +126,41 @@ async function openNotebook(page: IJupyterLabPageFixture): Promise<Locator> {
   return notebook;
 }
 
+/**
+ * Wait until the current notebook's kernel session has settled: its kernel
+ * connected and idle, and Lab's list of sessions naming it (the notebook's path,
+ * that kernel). Until then JupyterLab's Help menu runs the command
+ * `helpmenu:get-kernel` (through `notebook:get-kernel`) at each change of the
+ * current widget's kernel and of the running sessions, and the modal command
+ * palette closes, its query cleared and the focus given back to the notebook,
+ * whenever any command runs: a palette opened while the kernel starts can
+ * close under the test.
+ */
+async function waitForSettledKernel(
+  page: IJupyterLabPageFixture
+): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const app = (window as any).galata.app;
+      const panel = app.shell.currentWidget;
+      const kernel = panel?.sessionContext?.session?.kernel;
+      if (
+        !kernel ||
+        kernel.connectionStatus !== 'connected' ||
+        kernel.status !== 'idle'
+      ) {
+        return false;
+      }
+      return Array.from(app.serviceManager.sessions.running()).some(
+        (model: any) =>
+          model.path === panel.context.path && model.kernel?.id === kernel.id
+      );
+    },
+    undefined,
+    { timeout: SLOW }
+  );
+}
+
 /** The run-as-job dialog and its fields. */
 function jobDialog(page: Page) {
   const form = dialog(page);
@@ -748,16 +783,13 @@ test.describe('Saturn job runs', () => {
       await forgetNotebookJob(request);
       const posts = watchNotebookJobPosts(page);
       await openNotebook(page);
+      // The palette stays open only once the notebook's kernel has started (see waitForSettledKernel).
+      await waitForSettledKernel(page);
 
-      // --- Command palette, with the notebook as the current widget. (The shortcut is pressed
-      // again if it came before the just-opened notebook had the keyboard focus.)
+      // --- Command palette, with the notebook as the current widget.
       const palette = page.locator('#modal-command-palette');
-      await expect(async () => {
-        if (!(await palette.isVisible())) {
-          await page.keyboard.press('Control+Shift+C');
-        }
-        await expect(palette).toBeVisible({ timeout: 2000 });
-      }).toPass({ timeout: 20000 });
+      await page.keyboard.press('Control+Shift+C');
+      await expect(palette).toBeVisible();
       await palette
         .locator('.lm-CommandPalette-input')
         .fill('Run Notebook as Saturn Job');
@@ -765,6 +797,10 @@ test.describe('Saturn job runs', () => {
         hasText: 'Run Notebook as Saturn Job…'
       });
       await expect(item).toHaveCount(1);
+      // Usable, not only shown: a blocked entry stays enabled in the palette, its caption saying why.
+      await expect(item.locator('.lm-CommandPalette-itemCaption')).toHaveText(
+        'Run this notebook as a Saturn Cloud job (papermill), saving it first'
+      );
       await expect(item).not.toHaveClass(/lm-mod-disabled/);
       await item.click();
 
