@@ -6,6 +6,7 @@ handlers never see HTTP details. Paths are always built from validated, URL-quot
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, Literal
 from urllib.parse import quote
@@ -16,6 +17,8 @@ from .scopes import SCOPES_HINT
 
 PAGINATION_ACCEPT = "application/jupyterhub-pagination+json"
 PAGE_LIMIT = 200  # the hub's api_page_max_limit default
+#: Seconds before asking again to stop a server the hub was still interrupting the start of.
+PENDING_SPAWN_RETRY = 1.5
 
 #: What a start request achieved: ``ready`` (201, up already), ``spawning`` (202, the hub goes on
 #: spawning), ``running`` (it was running before we asked: the hub's 400 "already running").
@@ -166,8 +169,17 @@ class HubClient(UpstreamClient):
         raise self.error(response, f"start {label}")
 
     async def stop_server(self, user: str, name: str, *, remove: bool) -> None:
-        """DELETE the server (``remove`` also deletes a named server); raises when refused."""
-        response = await self.request("DELETE", server_path(user, name), body={"remove": True} if remove else None)
+        """DELETE the server (``remove`` also deletes a named server); raises when refused.
+
+        A busy JupyterHub 6.1.1 stopping a server whose start it is still interrupting answers 500
+        "pending spawn" (it checks again only 1 s after interrupting): asked once more a moment
+        later, it stops it. Left alone, the start ends as a 'running' server with nothing behind it.
+        """
+        body = {"remove": True} if remove else None
+        response = await self.request("DELETE", server_path(user, name), body=body)
+        if response.status == 500 and "pending spawn" in response.message:
+            await asyncio.sleep(PENDING_SPAWN_RETRY)
+            response = await self.request("DELETE", server_path(user, name), body=body)
         if response.status not in (202, 204):
             raise self.error(response, f"stop {user}/{name or '(default)'}")
 
