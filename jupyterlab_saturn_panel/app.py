@@ -12,12 +12,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Dict, Float, List, TraitError, Unicode, Union, default, validate
+from traitlets import Any as AnyValue
+from traitlets import Bool, Dict, Float, List, Unicode, Union, default, validate
 
 from .engine import StatusEngine
 from .hub.backend import HubBackend, HubSettings
 from .hub.client import HubClient
-from .hub.spawn_options import SpawnOptionsError, parse_spawn_options
+from .hub.spawn_options import parse_spawn_options
 from .saturn.backend import SaturnBackend, SaturnSettings
 from .saturn.client import SaturnClient
 
@@ -70,13 +71,14 @@ class SaturnPanel(ExtensionApp):
         config=True
     )
     hub_spawn_options = Union(
-        [List(), Dict()],
+        # Any other value is taken too: the panel starts, and 'Start with options...' says what is wrong.
+        [List(), Dict(), AnyValue()],
         default_value=None,
         allow_none=True,
         help="The choices a hub server starts with, for 'Start with options...': a KubeSpawner"
-        " profile_list (display_name, description, slug, default, profile_options with choices;"
-        " started with user_options profile and profile-option-{name}), or a JSON Schema of an"
-        " object whose form data is the user_options. Default: none (the hub's own start page).",
+        " profile_list, read as KubeSpawner reads it (started with the user_options it reads: profile,"
+        " {option} and {option}--unlisted-choice), or a JSON Schema of an object whose form data is"
+        " the user_options. Default: none (the hub's own start page).",
     ).tag(config=True)
     allow_shared_access = Bool(
         False,
@@ -134,10 +136,11 @@ class SaturnPanel(ExtensionApp):
 
     @validate("hub_spawn_options")
     def _check_spawn_options(self, proposal: dict[str, Any]) -> Any:
-        try:
-            parse_spawn_options(proposal["value"])
-        except SpawnOptionsError as exc:
-            raise TraitError(str(exc)) from None
+        # A value the panel cannot use never stops it: the hub section works, and config's
+        # hub.spawnOptions.problems (shown by 'Start with options...') say what is wrong.
+        options = parse_spawn_options(proposal["value"])
+        for problem in options.problems if options else ():
+            self.log.warning("Saturn panel: %s", problem)
         return proposal["value"]
 
     @validate("hub_poll_interval", "hub_stopping_poll_interval", "request_timeout", "saturn_min_poll_interval")

@@ -2,20 +2,27 @@
 
 JupyterHub's own spawners report one "Spawning server..." event; this one reports steps the hub
 relays on its progress stream, so the panel's progress bar has something to show. A server started
-with ``user_options = {"fail": true}`` fails after its steps, to show a failed start. With a
-``profile_list`` (KubeSpawner's shape), a start whose ``profile`` or ``profile-option-{name}`` the
-list does not offer fails at once with a message saying so, as KubeSpawner does.
+with ``user_options = {"fail": true}`` fails after its steps, to show a failed start.
+
+With a ``profile_list`` it stands in for KubeSpawner by running KubeSpawner's own option code
+(``load_user_options`` and all it calls: the profile list's initialisation, slugs, checks and
+overrides) on a KubeSpawner that never talks to a cluster: a start KubeSpawner would refuse fails
+with KubeSpawner's words, and the settings its overrides set (image, cpu_limit, mem_limit, ...) are
+kept in the server's state (``kubespawner_applied``, in the hub's server model for a token with
+``admin:server_state``). Without KubeSpawner installed (``./run.sh`` installs the demo extra only)
+the panel's own reading of the list checks the options and no override is applied.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
-import unicodedata
+import copy
+import functools
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from jupyterhub.spawner import SimpleLocalProcessSpawner
+from jupyterhub.spawner import SimpleLocalProcessSpawner, Spawner
 from traitlets import Float, Integer, List
 
 
@@ -26,10 +33,12 @@ class SlowProgressSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]  # j
     steps = Integer(4, help="Number of progress steps before the server process starts.").tag(config=True)
     stop_delay = Float(0.0, help="Seconds a stop takes before the process is stopped.").tag(config=True)
     profile_list: List[dict[str, Any]] = List(
-        help="KubeSpawner-style profiles the user_options are checked against (empty: not checked)."
+        help="KubeSpawner's profile_list: the user_options go through KubeSpawner's own option code (empty: not read)."
     ).tag(config=True)
 
     _events: list[dict[str, Any]]
+    #: What KubeSpawner's option code applied for the current start (see ``apply_profile_list``).
+    kubespawner_applied: dict[str, Any] | None = None
 
     async def start(self) -> Any:
         """Report ``steps`` progress steps ``step_delay`` apart, then start the server process."""
@@ -39,22 +48,37 @@ class SlowProgressSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]  # j
             await asyncio.sleep(self.step_delay)
             if step == 1:
                 # After the hub answered the start: a refusal then ends its progress stream.
-                self._check_profile()
+                await self._load_profile()
             self._events.append(
                 {"progress": 10 + int(80 * step / (self.steps + 1)), "message": f"Preparing step {step}/{self.steps}"}
             )
         if self.steps < 1:
-            self._check_profile()
+            await self._load_profile()
         if (self.user_options or {}).get("fail"):
             raise RuntimeError("The demo spawner was asked to fail (user_options.fail)")
         self._events.append({"progress": 90, "message": "Starting the single-user server"})
         return await super().start()
 
-    def _check_profile(self) -> None:
-        """Refuse a profile or choice ``profile_list`` does not offer; log the one chosen."""
-        profile = check_user_options(self.user_options, self.profile_list)
-        if profile is not None:
-            self.log.info("Starting %s with profile %r, user_options %r", self._log_name, profile, self.user_options)
+    async def _load_profile(self) -> None:
+        """Apply ``profile_list`` to the ``user_options`` as KubeSpawner does; refuse what it refuses."""
+        if not self.profile_list:
+            return
+        self.kubespawner_applied = await apply_profile_list(self.profile_list, self.user_options or {})
+        self.log.info("Starting %s: %s", self._log_name, json.dumps(self.kubespawner_applied))
+
+    def get_state(self) -> dict[str, Any]:
+        state: dict[str, Any] = super().get_state()
+        if self.kubespawner_applied is not None:
+            state["kubespawner_applied"] = self.kubespawner_applied
+        return state
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        super().load_state(state)
+        self.kubespawner_applied = state.get("kubespawner_applied")
+
+    def clear_state(self) -> None:
+        super().clear_state()
+        self.kubespawner_applied = None
 
     async def progress(self) -> AsyncIterator[dict[str, Any]]:
         """Every step of the current start, from the first, to each subscriber (the hub ends it)."""
@@ -73,40 +97,67 @@ class SlowProgressSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]  # j
         await super().stop(now=now)
 
 
-def _slug(profile: dict[str, Any]) -> str:
-    """A profile's slug: its own, else made of its display name (as the panel and KubeSpawner do)."""
-    if profile.get("slug"):
-        return str(profile["slug"])
-    text = unicodedata.normalize("NFKD", str(profile["display_name"])).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+@functools.lru_cache(maxsize=1)
+def options_only_kubespawner() -> type[Any] | None:
+    """KubeSpawner with its own option code and none of its cluster, or None when KubeSpawner is
+    not installed.
 
-
-def check_user_options(user_options: Any, profiles: list[dict[str, Any]]) -> str | None:
-    """The display name of the profile ``user_options`` choose from ``profiles``, or None without profiles.
-
-    Raises ValueError naming the unknown profile or choice. No ``profile``: the default profile.
+    Only the constructor differs: the base Spawner's, as KubeSpawner's loads a kube config and
+    makes a Kubernetes API client. ``load_user_options``, ``_get_initialized_profile_list``,
+    ``_validate_user_options``, ``_get_profile``, ``_load_profile``, ``_apply_overrides`` and the
+    traits they set are KubeSpawner's, unchanged.
     """
-    if not profiles:
+    try:
+        from kubespawner import KubeSpawner  # type: ignore[import-untyped]
+    except ImportError:
         return None
-    options = user_options if isinstance(user_options, dict) else {}
-    by_slug = {_slug(p): p for p in profiles}
-    slug = options.get("profile")
-    if slug is None:
-        chosen = next((p for p in profiles if p.get("default")), profiles[0])
-    elif slug not in by_slug:
-        offered = ", ".join(sorted(by_slug))
-        raise ValueError(f"Unknown profile {slug!r}: this hub offers {offered}.")
-    else:
-        chosen = by_slug[slug]
-    profile_options = chosen.get("profile_options") or {}
-    for key, value in options.items():
-        if not (isinstance(key, str) and key.startswith("profile-option-")):
-            continue
-        name = key[len("profile-option-") :]
-        if name not in profile_options:
-            raise ValueError(f"Profile {chosen['display_name']!r} has no option {name!r}.")
-        choices = profile_options[name].get("choices") or {}
-        if value not in choices:
-            offered = ", ".join(sorted(choices))
-            raise ValueError(f"Unknown {name} {value!r} for {chosen['display_name']!r}: choose one of {offered}.")
-    return str(chosen["display_name"])
+
+    class OptionsOnlyKubeSpawner(KubeSpawner):  # type: ignore[misc]
+        def __init__(self, **kwargs: Any) -> None:
+            Spawner.__init__(self, **kwargs)
+
+    return OptionsOnlyKubeSpawner
+
+
+def _override_keys(profile_list: Any) -> list[str]:
+    """Every setting a ``kubespawner_override`` of the list names (profiles, choices, unlisted)."""
+    keys: set[str] = set()
+    profiles = profile_list.values() if isinstance(profile_list, dict) else profile_list
+    for profile in profiles:
+        keys.update(profile.get("kubespawner_override") or {})
+        for option in (profile.get("profile_options") or {}).values():
+            for choice in (option.get("choices") or {}).values():
+                keys.update(choice.get("kubespawner_override") or {})
+            keys.update((option.get("unlisted_choice") or {}).get("kubespawner_override") or {})
+    return sorted(keys)
+
+
+async def apply_profile_list(profile_list: Any, user_options: dict[str, Any]) -> dict[str, Any]:
+    """Run KubeSpawner's ``load_user_options`` for these ``user_options``: ``{"by", "profile",
+    "settings"}``, the profile's slug and every setting an override of the list names, as
+    KubeSpawner holds them afterwards (``mem_limit`` in bytes, ``cpu_limit`` a float). Raises what
+    KubeSpawner raises for options it refuses."""
+    # Importing KubeSpawner (and the Kubernetes client) takes a second: not on the hub's loop.
+    spawner_class = await asyncio.to_thread(options_only_kubespawner)
+    if spawner_class is None:
+        from jupyterlab_saturn_panel.hub.spawn_options import parse_spawn_options
+
+        options = parse_spawn_options(profile_list)
+        if options is None or options.problems:
+            raise ValueError("; ".join(options.problems if options else ["no profile_list"]))
+        profile, _ = options.applied(user_options)
+        return {"by": "jupyterlab_saturn_panel", "profile": profile.slug, "settings": {}}
+    from importlib.metadata import version
+
+    spawner = spawner_class(profile_list=copy.deepcopy(profile_list))
+    spawner.user_options = copy.deepcopy(user_options)
+    await spawner.load_user_options()
+    # The profile KubeSpawner chose, by its own lookup.
+    profiles = spawner._get_initialized_profile_list(spawner._sorted_dict_values(spawner.profile_list))
+    profile = spawner._get_profile(spawner.user_options.get("profile"), profiles)
+    settings = {key: getattr(spawner, key) for key in _override_keys(profile_list)}
+    return {
+        "by": f"kubespawner {version('jupyterhub-kubespawner')}",
+        "profile": profile["slug"],
+        "settings": json.loads(json.dumps(settings, default=str)),
+    }

@@ -117,7 +117,8 @@ def server_resource(
         actions=server_actions(scopes, user, name, status, url),
         details={
             "userOptions": model.get("user_options") or {},
-            # What it was started with, for its row: the profile's display name.
+            # What it was started with, for its row: the profile and the options KubeSpawner
+            # applied ("GPU machine (Image: TensorFlow)"), when hub_spawn_options is a profile list.
             "startedWith": (started_with(model.get("user_options"), spawn_options) if is_active(status) else None),
             # The hub's own start page for this server, where a choice the panel cannot offer is made.
             "spawnPage": spawn_page(public_url, hub_prefix, user, name),

@@ -1,3 +1,10 @@
+/**
+ * Start with options: the dialog turns each form into the user_options the
+ * shared table (tests/spawn_options_cases.json) gives; tests/test_spawn_options.py
+ * checks that the server makes those forms of the profile lists and that
+ * KubeSpawner's own `load_user_options` applies the image and limits chosen
+ * for those user_options.
+ */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { StateDB } from '@jupyterlab/statedb';
 import { nullTranslator } from '@jupyterlab/translation';
@@ -13,85 +20,131 @@ import {
 import {
   initialOptions,
   isCompleteOptions,
-  pruneOptions
+  optionErrors,
+  pruneOptions,
+  settleOptions
 } from '../dialogs/startOptions';
 import { ResourceModel } from '../model';
 import { CommandIDs, TRANSLATION_DOMAIN } from '../tokens';
+import { typeInto, waitFor } from './dom';
 import { config, hubServer, resource } from './fixtures';
 
-/**
- * The schema the server makes of the README's profile list.
- */
-const SCHEMA: JSONObject = {
-  type: 'object',
-  properties: {
-    profile: {
-      type: 'string',
-      title: 'Profile',
-      oneOf: [
-        { const: 'cpu-machine', title: 'CPU machine', description: '2 cores' },
-        { const: 'gpu', title: 'GPU machine', description: '1 T4 GPU' }
-      ],
-      default: 'cpu-machine'
-    }
-  },
-  required: ['profile'],
-  dependencies: {
-    profile: {
-      oneOf: [
-        { properties: { profile: { const: 'cpu-machine' } }, required: [] },
-        {
-          properties: {
-            profile: { const: 'gpu' },
-            'profile-option-image': {
-              type: 'string',
-              title: 'Image',
-              oneOf: [
-                { const: 'pytorch', title: 'PyTorch' },
-                { const: 'tensorflow', title: 'TensorFlow' }
-              ],
-              default: 'pytorch'
-            }
-          },
-          required: ['profile-option-image']
-        }
-      ]
+// Jest's own `require` reads JSON (the tests have no Node.js types).
+declare const require: (path: string) => unknown;
+
+interface IStart {
+  form: JSONObject;
+  userOptions: JSONObject;
+  startedWith: string;
+}
+
+interface IList {
+  name: string;
+  schema: JSONObject;
+  defaults: JSONObject;
+  starts: IStart[];
+}
+
+const CASES = require('../../tests/spawn_options_cases.json') as {
+  lists: IList[];
+};
+const LISTS: { [name: string]: IList } = {};
+for (const list of CASES.lists) {
+  LISTS[list.name] = list;
+}
+const DEMO = LISTS.demo.schema;
+const SCIPY = 'quay.io/jupyter/scipy-notebook:2024-08-05';
+const trans = nullTranslator.load(TRANSLATION_DOMAIN);
+
+describe('the form data is the user_options KubeSpawner reads', () => {
+  const starts: [string, string, JSONObject, IStart][] = [];
+  for (const list of CASES.lists) {
+    for (const start of list.starts) {
+      starts.push([list.name, start.startedWith, list.schema, start]);
     }
   }
-};
 
-describe('start options form data', () => {
-  it('preselects the defaults, then the remembered choice it still offers', () => {
-    expect(initialOptions(SCHEMA, null)).toEqual({ profile: 'cpu-machine' });
-    expect(
-      initialOptions(SCHEMA, {
-        profile: 'gpu',
-        'profile-option-image': 'tensorflow'
-      })
-    ).toEqual({ profile: 'gpu', 'profile-option-image': 'tensorflow' });
-    expect(
-      initialOptions(SCHEMA, { profile: 'gpu', 'profile-option-image': 'x' })
-    ).toEqual({ profile: 'gpu', 'profile-option-image': 'pytorch' });
-    expect(initialOptions(SCHEMA, { profile: 'gone' })).toEqual({
-      profile: 'cpu-machine'
-    });
+  it.each(CASES.lists.map(list => [list.name, list] as const))(
+    '%s: opens on KubeSpawner defaults',
+    (_, list) => {
+      expect(initialOptions(list.schema, null)).toEqual(list.defaults);
+    }
+  );
+
+  it.each(starts)('%s: %s', (_, __, schema, start) => {
+    expect(isCompleteOptions(schema, start.form)).toBe(true);
+    expect(optionErrors(schema, start.form, trans)).toEqual([]);
+    expect(pruneOptions(schema, start.form)).toEqual(start.userOptions);
+    // Remembered, the user_options open the same form again.
+    expect(initialOptions(schema, start.userOptions)).toEqual(start.form);
   });
 
-  it("keeps only the chosen branch's fields and checks completeness", () => {
+  it('never sends the keys of the hub HTML form', () => {
+    for (const [, , schema, start] of starts) {
+      expect(
+        Object.keys(pruneOptions(schema, start.form)).some(key =>
+          key.startsWith('profile-option-')
+        )
+      ).toBe(false);
+    }
+  });
+
+  it('drops what the chosen profile does not have and keeps choices offered', () => {
     expect(
-      pruneOptions(SCHEMA, {
-        profile: 'cpu-machine',
-        'profile-option-image': 'pytorch'
-      })
+      pruneOptions(DEMO, { profile: 'cpu-machine', image: 'pytorch' })
     ).toEqual({ profile: 'cpu-machine' });
-    expect(isCompleteOptions(SCHEMA, { profile: 'gpu' })).toBe(false);
     expect(
-      isCompleteOptions(SCHEMA, {
+      pruneOptions(DEMO, {
+        profile: 'gpu',
+        image: 'tensorflow',
+        'image--unlisted-choice': SCIPY
+      })
+    ).toEqual({ profile: 'gpu', image: 'tensorflow' });
+    expect(settleOptions(DEMO, { profile: 'gpu', image: 'minimal' })).toEqual({
+      profile: 'gpu',
+      image: 'pytorch'
+    });
+    expect(
+      settleOptions(DEMO, { profile: 'gpu', image: 'unlisted-choice' })
+    ).toEqual({ profile: 'gpu', image: 'unlisted-choice' });
+    expect(initialOptions(DEMO, { profile: 'gone' })).toEqual({
+      profile: 'cpu-machine'
+    });
+    // The old keys are not offered: the defaults open.
+    expect(
+      initialOptions(DEMO, {
         profile: 'gpu',
         'profile-option-image': 'tensorflow'
       })
-    ).toBe(true);
-    expect(isCompleteOptions(SCHEMA, { profile: 'nope' })).toBe(false);
+    ).toEqual({ profile: 'gpu', image: 'pytorch' });
+  });
+
+  it('checks a free-form value as KubeSpawner does (re.match of its regex)', () => {
+    const other = { profile: 'gpu', image: 'unlisted-choice' };
+    expect(isCompleteOptions(DEMO, other)).toBe(false);
+    expect(
+      isCompleteOptions(DEMO, { ...other, 'image--unlisted-choice': '' })
+    ).toBe(false);
+    const wrong = { ...other, 'image--unlisted-choice': 'docker.io/x:1' };
+    expect(isCompleteOptions(DEMO, wrong)).toBe(false);
+    expect(optionErrors(DEMO, wrong, trans)).toEqual([
+      'An image of quay.io/jupyter, e.g. quay.io/jupyter/scipy-notebook:2024-08-05'
+    ]);
+    // Anchored at the start only, as Python's re.match: the regex's own $ ends it here.
+    const variants = LISTS.variants;
+    const start = variants.starts[2].form;
+    expect(
+      isCompleteOptions(variants.schema, {
+        ...start,
+        'image--unlisted-choice': 'xjupyter/a:b'
+      })
+    ).toBe(false);
+    // An option with only a free-form value needs one.
+    expect(
+      isCompleteOptions(variants.schema, {
+        ...variants.defaults
+      })
+    ).toBe(false);
   });
 });
 
@@ -142,11 +195,33 @@ describe('starting with options', () => {
       onOpen: () => undefined,
       openInNewTab: () => true
     });
-    const trans = nullTranslator.load(TRANSLATION_DOMAIN);
     const state = new StateDB();
     addResourceCommands({ app, model, notifier, trans });
     addStartOptionsCommand({ app, model, notifier, trans, state });
     return { commands, state };
+  }
+
+  const form = () =>
+    document.querySelector<HTMLElement>('.jp-SaturnPanel-startOptions');
+  const accept = () =>
+    document.querySelector<HTMLButtonElement>(
+      '.jp-Dialog-footer .jp-mod-accept'
+    );
+  const selects = () =>
+    Array.from(
+      document.querySelectorAll<HTMLSelectElement>(
+        '.jp-SaturnPanel-startOptions select'
+      )
+    );
+
+  /**
+   * Choose an option of an rjsf select by its label.
+   */
+  function choose(select: HTMLSelectElement, label: string): void {
+    const option = Array.from(select.options).find(o => o.text === label);
+    expect(option).toBeDefined();
+    select.value = option!.value;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
   }
 
   it('passes the userOptions of saturn-panel:start on', async () => {
@@ -183,41 +258,87 @@ describe('starting with options', () => {
   it('opens the form on the remembered choice and remembers what started', async () => {
     const { commands, state } = setup({
       source: 'profile_list',
-      schema: SCHEMA
+      schema: DEMO,
+      problems: []
     });
     const key = 'hub/alice/dev';
     await state.save(startOptionsStateId(key), {
       profile: 'gpu',
-      'profile-option-image': 'tensorflow'
+      image: 'tensorflow'
     });
     const done = commands.execute(CommandIDs.startWithOptions, { key });
-    let accept: HTMLButtonElement | null = null;
-    for (let i = 0; i < 50 && !accept; i++) {
-      await new Promise(resolve => setTimeout(resolve, 20));
-      accept = document.querySelector<HTMLButtonElement>(
-        '.jp-SaturnPanel-startOptions'
-      )
-        ? document.querySelector<HTMLButtonElement>(
-            '.jp-Dialog-footer .jp-mod-accept'
-          )
-        : null;
-    }
-    expect(accept).not.toBeNull();
-    const selects = Array.from(
-      document.querySelectorAll<HTMLSelectElement>(
-        '.jp-SaturnPanel-startOptions select'
-      )
-    );
-    expect(selects.length).toBe(2);
+    await waitFor(() => form() && accept() && selects().length === 2);
     expect(document.body.textContent).toContain('1 T4 GPU');
-    accept!.click();
+    accept()!.click();
     await done;
     expect(requests[0].body).toEqual({
-      userOptions: { profile: 'gpu', 'profile-option-image': 'tensorflow' }
+      userOptions: { profile: 'gpu', image: 'tensorflow' }
     });
     expect(await state.fetch(startOptionsStateId(key))).toEqual({
       profile: 'gpu',
-      'profile-option-image': 'tensorflow'
+      image: 'tensorflow'
     });
+  });
+
+  it('offers another image, checks it as the hub will and sends it as KubeSpawner reads it', async () => {
+    const { commands } = setup({
+      source: 'profile_list',
+      schema: DEMO,
+      problems: []
+    });
+    const done = commands.execute(CommandIDs.startWithOptions, {
+      key: 'hub/alice/dev'
+    });
+    // CPU machine, the default, has no image.
+    await waitFor(() => form() && accept() && selects().length === 1);
+    choose(selects()[0], 'GPU machine');
+    await waitFor(() => selects().length === 2);
+    expect(Array.from(selects()[1].options).map(o => o.text)).toEqual(
+      expect.arrayContaining(['PyTorch', 'TensorFlow', 'Another image…'])
+    );
+    choose(selects()[1], 'Another image…');
+    const text = await waitFor(() =>
+      document.querySelector<HTMLInputElement>(
+        '.jp-SaturnPanel-startOptions input[type="text"], .jp-SaturnPanel-startOptions input:not([type])'
+      )
+    );
+    typeInto(text, 'docker.io/someone/else:1');
+    await waitFor(() =>
+      document.body.textContent?.includes('An image of quay.io/jupyter')
+    );
+    await waitFor(() => accept()!.disabled);
+    typeInto(text, SCIPY);
+    await waitFor(() => !accept()!.disabled);
+    accept()!.click();
+    await done;
+    expect(requests[0].body).toEqual({
+      userOptions: { profile: 'gpu', 'image--unlisted-choice': SCIPY }
+    });
+  });
+
+  it('says what is wrong with options it cannot use, and offers the hub page', async () => {
+    const problem =
+      'hub_spawn_options: profile_list[0].profile_options.image offers nothing to choose: give it choices or enable its unlisted_choice.';
+    const { commands } = setup({
+      source: 'profile_list',
+      schema: null,
+      problems: [problem]
+    });
+    const open = jest.spyOn(window, 'open').mockReturnValue({} as Window);
+    const done = commands.execute(CommandIDs.startWithOptions, {
+      key: 'hub/alice/dev'
+    });
+    const button = await waitFor(() => accept());
+    expect(document.body.textContent).toContain(problem);
+    expect(document.body.textContent).toContain('hub_spawn_options');
+    expect(form()).toBeNull();
+    button.click();
+    await done;
+    expect(open).toHaveBeenCalledWith(
+      'http://127.0.0.1:8000/hub/spawn/alice/dev',
+      '_blank'
+    );
+    expect(requests).toHaveLength(0);
+    open.mockRestore();
   });
 });

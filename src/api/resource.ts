@@ -152,11 +152,13 @@ export interface IHubConfig extends IBackendConfig<IHubAbilities> {
 
 /**
  * The hub's start options as a form: its form data is the `userOptions` of a
- * start.
+ * start. A configured value the panel cannot use has no schema: `problems`
+ * say what is wrong with it.
  */
 export interface ISpawnOptions {
   readonly source: 'profile_list' | 'schema';
-  readonly schema: JSONObject;
+  readonly schema: JSONObject | null;
+  readonly problems: ReadonlyArray<string>;
 }
 
 /**
@@ -387,12 +389,20 @@ namespace Private {
    * The start options of the hub config, or null.
    */
   export function spawnOptions(value: unknown): ISpawnOptions | null {
-    if (!isObject(value) || !isObject(value.schema)) {
+    if (!isObject(value)) {
+      return null;
+    }
+    const problems = Array.isArray(value.problems)
+      ? value.problems.filter((p): p is string => typeof p === 'string')
+      : [];
+    const schema = isObject(value.schema) ? (value.schema as JSONObject) : null;
+    if (!schema && problems.length === 0) {
       return null;
     }
     return {
       source: value.source === 'profile_list' ? 'profile_list' : 'schema',
-      schema: value.schema as JSONObject
+      schema: problems.length === 0 ? schema : null,
+      problems
     };
   }
 }

@@ -83,7 +83,7 @@ export function addResourceCommands(
         userOptions: {
           type: 'object',
           description: trans.__(
-            "start only: a hub server's user_options (profile, profile-option-{name})"
+            "start only: a hub server's user_options (KubeSpawner: profile, {option}, {option}--unlisted-choice)"
           )
         }
       }

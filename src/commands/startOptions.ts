@@ -2,14 +2,17 @@
  * `saturn-panel:start-with-options`: start a stopped hub server with the
  * hub's start options chosen in a form (the last choice for the server
  * remembered), or, when none are configured, open the hub's own start page
- * of the server in a new tab.
+ * of the server in a new tab. Options configured in a shape the panel cannot
+ * use are not guessed at: the command says what is wrong with them.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { IStateDB } from '@jupyterlab/statedb';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { runIcon } from '@jupyterlab/ui-components';
 import type { JSONObject, ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
+import * as React from 'react';
 
 import { errorDetails, IResource, resourceLabel, startResource } from '../api';
 import {
@@ -191,6 +194,16 @@ export function addStartOptionsCommand(
         }
         return;
       }
+      if (!spawnOptions.schema) {
+        // Configured, but not in a shape the panel can use: say what is wrong.
+        await showProblems(
+          spawnOptions.problems,
+          resource.details.spawnPage,
+          trans
+        );
+        return;
+      }
+      const schema = spawnOptions.schema;
       const resourceKey = key;
       const label = resourceLabel(resource, trans);
       const send = async (value: JSONObject): Promise<string | null> => {
@@ -211,8 +224,8 @@ export function addStartOptionsCommand(
         return null;
       };
       const body = new StartOptionsBody(
-        spawnOptions.schema,
-        initialOptions(spawnOptions.schema, await remembered(resourceKey)),
+        schema,
+        initialOptions(schema, await remembered(resourceKey)),
         trans,
         send
       );
@@ -225,4 +238,57 @@ export function addStartOptionsCommand(
       });
     }
   });
+}
+
+/**
+ * Why the start options cannot be offered: the problems of
+ * `c.SaturnPanel.hub_spawn_options` as the server read them, and the hub's
+ * own start page, which offers the hub's options.
+ */
+async function showProblems(
+  problems: ReadonlyArray<string>,
+  spawnPage: unknown,
+  trans: TranslationBundle
+): Promise<void> {
+  const page = typeof spawnPage === 'string' && spawnPage ? spawnPage : null;
+  const body = React.createElement(
+    'div',
+    { className: 'jp-SaturnPanel-spawnOptionsProblems' },
+    React.createElement(
+      'p',
+      null,
+      trans.__(
+        'The start options configured for this panel (c.SaturnPanel.hub_spawn_options) cannot be used:'
+      )
+    ),
+    React.createElement(
+      'ul',
+      null,
+      ...problems.map(problem =>
+        React.createElement('li', { key: problem }, problem)
+      )
+    ),
+    React.createElement(
+      'p',
+      null,
+      page
+        ? trans.__(
+            "Whoever configures the panel can fix it. Meanwhile the hub's own start page offers its options."
+          )
+        : trans.__('Whoever configures the panel can fix it.')
+    )
+  );
+  const result = await showDialog({
+    title: trans.__('Start Options Are Not Available'),
+    body,
+    buttons: page
+      ? [
+          Dialog.cancelButton({ label: trans.__('Close') }),
+          Dialog.okButton({ label: trans.__("Open the Hub's Start Page") })
+        ]
+      : [Dialog.okButton({ label: trans.__('Close') })]
+  });
+  if (page && result.button.accept && !openInNewTab(page)) {
+    warn(trans.__('The browser blocked the new tab of %1.', page));
+  }
 }

@@ -1,8 +1,10 @@
 /**
  * The start-with-options dialog: the hub's start options (a JSON Schema, as
  * the server gives `hub.spawnOptions`) rendered with JupyterLab's own form
- * component, the one the Settings editor uses. Its form data is the
- * `userOptions` of the start.
+ * component, the one the Settings editor uses. Its form data, less the
+ * choices that only reveal a free-form field, is the `userOptions` of the
+ * start: for a KubeSpawner `profile_list`, `profile`, `{option}` and
+ * `{option}--unlisted-choice`, the keys KubeSpawner reads.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { FormComponent } from '@jupyterlab/ui-components';
@@ -10,16 +12,42 @@ import type { JSONObject, JSONValue } from '@lumino/coreutils';
 import type { RJSFSchema, ValidatorType } from '@rjsf/utils';
 import * as React from 'react';
 
-import { FormBody } from './form';
+import { FormBody, FormErrors } from './form';
+
+/**
+ * The keyword of a choice that only reveals a free-form field (KubeSpawner's
+ * "Other..."): its value names that field, and the choice is never sent.
+ */
+export const UNLISTED_MARK = 'x-unlisted-choice';
+
+/**
+ * The keyword of the message shown when a text does not match its `pattern`.
+ */
+export const MESSAGE_KEY = 'x-validation-message';
 
 /**
  * Whether a value matches a schema, for the keywords start options use:
- * `type`, `const`, `enum`, `properties`, `required`, `oneOf`, `anyOf`,
- * `allOf` (others are not checked: the server checks the options again).
+ * `type`, `const`, `enum`, `minLength`, `pattern`, `properties`, `required`,
+ * `oneOf`, `anyOf`, `allOf` (others are not checked: the hub checks the
+ * options again).
  */
 export function matchesSchema(schema: unknown, value: unknown): boolean {
   if (!isObject(schema)) {
     return true;
+  }
+  if (typeof value === 'string') {
+    if (
+      typeof schema.minLength === 'number' &&
+      Array.from(value).length < schema.minLength
+    ) {
+      return false;
+    }
+    if (
+      typeof schema.pattern === 'string' &&
+      !patternMatches(schema.pattern, value)
+    ) {
+      return false;
+    }
   }
   if ('const' in schema && !sameJSON(schema.const, value)) {
     return false;
@@ -71,7 +99,8 @@ export function matchesSchema(schema: unknown, value: unknown): boolean {
 
 /**
  * The properties (and required names) of an object schema for some form
- * data: its own, and those of the `dependencies` branches the data selects.
+ * data: its own, and those of the `dependencies` branches the data selects
+ * (and of theirs, as a profile's branch holds an option's "Other…" branch).
  */
 export function resolveProperties(
   schema: JSONObject,
@@ -79,18 +108,15 @@ export function resolveProperties(
 ): { properties: { [name: string]: JSONObject }; required: string[] } {
   const properties: { [name: string]: JSONObject } = {};
   const required: string[] = [];
-  const add = (part: unknown) => {
-    if (!isObject(part)) {
+  const visit = (part: unknown, depth: number) => {
+    if (!isObject(part) || depth > 8) {
       return;
     }
     if (isObject(part.properties)) {
       for (const [name, sub] of Object.entries(part.properties)) {
-        if (isObject(sub)) {
-          // A branch's `{const}` only selects it; the field is the root's.
-          properties[name] =
-            name in properties
-              ? properties[name]
-              : (sub as unknown as JSONObject);
+        // A branch's `{const}` only selects it; the field is the first seen.
+        if (isObject(sub) && !(name in properties)) {
+          properties[name] = sub as unknown as JSONObject;
         }
       }
     }
@@ -101,10 +127,10 @@ export function resolveProperties(
         }
       }
     }
-  };
-  add(schema);
-  if (isObject(schema.dependencies)) {
-    for (const [name, dependency] of Object.entries(schema.dependencies)) {
+    if (!isObject(part.dependencies)) {
+      return;
+    }
+    for (const [name, dependency] of Object.entries(part.dependencies)) {
       if (!(name in data) || !isObject(dependency)) {
         continue;
       }
@@ -118,50 +144,94 @@ export function resolveProperties(
             ? branch.properties[name]
             : undefined;
         if (condition !== undefined && matchesSchema(condition, data[name])) {
-          add(branch);
+          visit(branch, depth + 1);
         }
       }
     }
-  }
+  };
+  visit(schema, 0);
   return { properties, required };
 }
 
 /**
  * The form data to open the dialog with: each field's remembered value when
- * the schema still offers it, else its default.
+ * the schema still offers it (a remembered free-form value selects the
+ * choice that reveals its field), else its default.
  */
 export function initialOptions(
   schema: JSONObject,
   remembered: JSONObject | null
 ): JSONObject {
   const data: JSONObject = {};
-  // Two passes: the root's fields select the branches that add more.
-  for (let pass = 0; pass < 2; pass++) {
+  // Fields select the branches that add more: until nothing is added.
+  for (let pass = 0; pass < 8; pass++) {
     const { properties } = resolveProperties(schema, data);
+    let added = false;
     for (const [name, sub] of Object.entries(properties)) {
       if (name in data) {
         continue;
       }
       const last = remembered ? remembered[name] : undefined;
-      if (last !== undefined && matchesSchema(sub, last)) {
-        data[name] = last;
-      } else if (sub.default !== undefined) {
-        data[name] = sub.default;
+      const value =
+        last !== undefined && matchesSchema(sub, last)
+          ? last
+          : (revealingChoice(sub, remembered) ?? sub.default);
+      if (value !== undefined) {
+        data[name] = value;
+        added = true;
       }
+    }
+    if (!added) {
+      break;
     }
   }
   return data;
 }
 
 /**
- * The form data without fields the chosen branches do not have (a GPU
- * image left over after choosing the CPU profile).
+ * The form data after a change: a choice the chosen branches do not offer
+ * (another profile's image) becomes the field's default. Text is left as
+ * typed.
+ */
+export function settleOptions(
+  schema: JSONObject,
+  data: JSONObject
+): JSONObject {
+  const settled: JSONObject = { ...data };
+  for (let pass = 0; pass < 8; pass++) {
+    const { properties } = resolveProperties(schema, settled);
+    let changed = false;
+    for (const [name, sub] of Object.entries(properties)) {
+      const value = settled[name];
+      if (
+        sub.default !== undefined &&
+        (value === undefined || !matchesSchema(sub, value))
+      ) {
+        settled[name] = sub.default;
+        changed = true;
+      }
+    }
+    if (!changed) {
+      break;
+    }
+  }
+  return settled;
+}
+
+/**
+ * The form data as `userOptions`: without fields the chosen branches do not
+ * have (a GPU image left over after choosing the CPU profile) and without
+ * the choices that only reveal a free-form field.
  */
 export function pruneOptions(schema: JSONObject, data: JSONObject): JSONObject {
   const { properties } = resolveProperties(schema, data);
   const pruned: JSONObject = {};
   for (const [name, value] of Object.entries(data)) {
-    if (name in properties && value !== undefined) {
+    if (
+      name in properties &&
+      value !== undefined &&
+      !isRevealingChoice(properties[name], value)
+    ) {
       pruned[name] = value;
     }
   }
@@ -183,6 +253,41 @@ export function isCompleteOptions(
         data[name] === undefined || matchesSchema(sub, data[name])
     )
   );
+}
+
+/**
+ * Why typed values are refused: for each text that does not match its
+ * pattern, the configured message (KubeSpawner's `validation_message`).
+ */
+export function optionErrors(
+  schema: JSONObject,
+  data: JSONObject,
+  trans: TranslationBundle
+): string[] {
+  const { properties } = resolveProperties(schema, data);
+  const errors: string[] = [];
+  for (const [name, sub] of Object.entries(properties)) {
+    const value = data[name];
+    if (
+      typeof value !== 'string' ||
+      value === '' ||
+      typeof sub.pattern !== 'string' ||
+      patternMatches(sub.pattern, value)
+    ) {
+      continue;
+    }
+    const message = sub[MESSAGE_KEY];
+    errors.push(
+      typeof message === 'string' && message
+        ? message
+        : trans.__(
+            '%1 must match %2',
+            typeof sub.title === 'string' ? sub.title : name,
+            sub.pattern
+          )
+    );
+  }
+  return errors;
 }
 
 /**
@@ -239,9 +344,15 @@ export class StartOptionsBody extends FormBody<JSONObject> {
           validator={startOptionsValidator}
           idPrefix="jp-SaturnPanel-startOptions"
           onChange={event => {
-            this._data = (event.formData ?? {}) as JSONObject;
+            this._data = settleOptions(
+              this._schema,
+              (event.formData ?? {}) as JSONObject
+            );
             this.update();
           }}
+        />
+        <FormErrors
+          errors={optionErrors(this._schema, this._data, this._trans)}
         />
         {descriptions.map(text => (
           <p key={text} className="jp-SaturnPanel-startOptionsDescription">
@@ -287,6 +398,60 @@ export class StartOptionsBody extends FormBody<JSONObject> {
  */
 function isObject(value: unknown): value is { [key: string]: JSONValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The choice of a field that reveals a remembered free-form value, if any.
+ */
+function revealingChoice(
+  sub: JSONObject,
+  remembered: JSONObject | null
+): JSONValue | undefined {
+  if (!remembered || !Array.isArray(sub.oneOf)) {
+    return undefined;
+  }
+  for (const item of sub.oneOf) {
+    if (!isObject(item)) {
+      continue;
+    }
+    const field = item[UNLISTED_MARK];
+    const value = typeof field === 'string' ? remembered[field] : undefined;
+    if (typeof value === 'string' && value !== '') {
+      return item.const;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a value is a choice that only reveals a free-form field.
+ */
+function isRevealingChoice(sub: JSONObject, value: JSONValue): boolean {
+  return (
+    Array.isArray(sub.oneOf) &&
+    sub.oneOf.some(
+      item =>
+        isObject(item) &&
+        typeof item[UNLISTED_MARK] === 'string' &&
+        sameJSON(item.const, value)
+    )
+  );
+}
+
+/**
+ * Whether a text matches a JSON Schema `pattern` (an ECMAScript regular
+ * expression, searched). A pattern this browser cannot compile is not
+ * checked here: the hub checks the value with its own.
+ */
+function patternMatches(pattern: string, value: string): boolean {
+  for (const flags of ['u', '']) {
+    try {
+      return new RegExp(pattern, flags).test(value);
+    } catch {
+      // Try without the Unicode flag, then give up.
+    }
+  }
+  return true;
 }
 
 /**

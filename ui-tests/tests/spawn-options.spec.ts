@@ -1,8 +1,9 @@
 /**
- * Start with options against the demo hub (run_servers.py): the panel and the
- * hub's spawner share two profiles, "CPU machine" (default) and "GPU machine"
- * with an image option (PyTorch, TensorFlow); the spawner refuses a profile
- * or choice it does not offer.
+ * Start with options against the demo hub: the panel and the hub's spawner
+ * share one KubeSpawner profile_list (saturn_panel_demo/profiles.py), "CPU
+ * machine" (default) and "GPU machine" with an image option (PyTorch,
+ * TensorFlow, or another image typed in); the spawner runs KubeSpawner's own
+ * option code, so it refuses what KubeSpawner refuses, in its words.
  */
 import { expect, test } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
@@ -112,21 +113,70 @@ test.describe('Start with options', () => {
       timeout: SLOW
     });
     await expect(serverRow.locator('.jp-SaturnPanel-profile')).toHaveText(
-      'GPU machine'
+      'GPU machine (Image: TensorFlow)'
     );
     const record = await rowRecord(page, key);
     expect(inOrder(record.statuses, ['pending', 'running'])).toBe(true);
     expect(record.progress.length).toBeGreaterThan(0);
 
     const server = await resourceOf(request, key);
+    // The keys KubeSpawner reads through the REST API.
     expect(server.details.userOptions).toEqual({
       profile: 'gpu',
-      'profile-option-image': 'tensorflow'
+      image: 'tensorflow'
     });
-    expect(server.details.startedWith).toBe('GPU machine');
+    expect(server.details.startedWith).toBe('GPU machine (Image: TensorFlow)');
   });
 
-  test("shows the spawner's refusal of an unknown profile on the row", async ({
+  test('starts with another image, checked as KubeSpawner checks it', async ({
+    page,
+    request
+  }) => {
+    const key = await stoppedServer(request, uniqueName('ui-img'));
+    await openPanel(page);
+    const serverRow = row(page, key);
+    await expect(serverRow).toHaveAttribute('data-status', 'stopped');
+
+    // Not awaited: the command ends when its dialog closes.
+    await page.evaluate(k => {
+      void (window as any).jupyterapp.commands.execute(
+        'saturn-panel:start-with-options',
+        { key: k }
+      );
+    }, key);
+    const form = dialog(page);
+    await form.locator('select').first().selectOption({ label: 'GPU machine' });
+    await form
+      .locator('select')
+      .nth(1)
+      .selectOption({ label: 'Another image…' });
+    const image = form.getByRole('textbox');
+    const start = form.getByRole('button', { name: 'Start' });
+    await image.fill('docker.io/someone/else:1');
+    await expect(form.getByRole('alert')).toContainText(
+      'An image of quay.io/jupyter'
+    );
+    await expect(start).toBeDisabled();
+    const scipy = 'quay.io/jupyter/scipy-notebook:2024-08-05';
+    await image.fill(scipy);
+    await expect(form.getByRole('alert')).toHaveCount(0);
+    await start.click();
+    await expect(form).toBeHidden();
+
+    await expect(serverRow).toHaveAttribute('data-status', 'running', {
+      timeout: SLOW
+    });
+    await expect(serverRow.locator('.jp-SaturnPanel-profile')).toHaveText(
+      `GPU machine (Image: ${scipy})`
+    );
+    const server = await resourceOf(request, key);
+    expect(server.details.userOptions).toEqual({
+      profile: 'gpu',
+      'image--unlisted-choice': scipy
+    });
+  });
+
+  test("shows KubeSpawner's refusal of an unknown profile on the row", async ({
     page,
     request
   }) => {
@@ -143,7 +193,7 @@ test.describe('Start with options', () => {
 
     const serverRow = row(page, key);
     await expect(serverRow.locator('.jp-SaturnPanel-message')).toContainText(
-      "Unknown profile 'nope'",
+      'No such profile: nope',
       { timeout: SLOW }
     );
   });
