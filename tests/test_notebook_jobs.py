@@ -64,7 +64,7 @@ async def test_a_notebook_runs_as_a_job_with_parameters(
     await tab.ready()
     job = body(await run(jp_fetch, {"path": notebook, "parameters": {"greeting": "bonjour", "times": 2}}))
     assert job["kind"] == "job" and job["name"].startswith("nb-weekly-report-")
-    assert "run_notebook.py" in job["details"]["command"] and "-p greeting bonjour" in job["details"]["command"]
+    assert "run_notebook.py" in job["details"]["command"] and "--parameters-json" in job["details"]["command"]
     # A person reads the notebook's name, not nb-weekly-report-1a2b3c; the path is in the details.
     assert job["displayName"] == "Weekly Report.ipynb" and job["details"]["notebook"] == notebook
     first = job["details"]["runs"][0]

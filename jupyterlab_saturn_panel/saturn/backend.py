@@ -12,12 +12,23 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
 from ..engine import StatusEngine
-from ..errors import Conflict, Forbidden, NotFound, PanelError, Unavailable, UpstreamError, UpstreamTimeout
+from ..errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PanelError,
+    Unavailable,
+    UpstreamBusy,
+    UpstreamError,
+    UpstreamTimeout,
+)
 from ..resources import FINISHED_RUN_STATUSES, Resource, is_active, saturn_key
 from ..validation import is_legacy_recipe
 from .client import SaturnClient
@@ -28,11 +39,14 @@ from .mapping import (
     job_resource,
     obj,
     sorted_runs,
+    text,
+    unreadable_resource,
     with_estimate,
     workspace_resource,
 )
 from .notebook_output import OutputUnavailable, cell_progress, parse_notebook, rebuild_output
 from .run_logs import RunLogs
+from .schedules import schedule_problem
 
 NOT_CONFIGURED_HINT = (
     "Set c.SaturnPanel.saturn_url and c.SaturnPanel.saturn_token (inside a Saturn Cloud resource"
@@ -48,6 +62,12 @@ RECENT_STARTS = 5
 
 def _is_active_status(value: Any) -> bool:
     return isinstance(value, str) and is_active(value)
+
+
+def _about_saturn(error: PanelError) -> bool:
+    """Whether an error says Saturn (or the panel's access to it) is out of order, rather than
+    something about one resource: unreachable, timed out, rate-limited, or a setting to fix."""
+    return isinstance(error, (Unavailable, UpstreamTimeout, UpstreamBusy)) or error.hint is not None
 
 
 @dataclass
@@ -86,6 +106,10 @@ class SaturnBackend:
         # Run logs: one reader per run for every viewer and for notebook jobs' cell progress.
         self.logs = RunLogs(self._read_log_page, settings.min_interval)
         self._job_seen: dict[str, tuple[Any, ...]] = {}
+        # When the last read of each job's runs began (monotonic): a read begun before the job
+        # list was read may not show what the list says changed.
+        self._runs_asked_at: dict[str, float] = {}
+        self._unreadable_logged: set[tuple[str, type[BaseException]]] = set()
         # Saturn's instance sizes (GPUs per size), read once; None until a read worked.
         self.sizes: dict[str, dict[str, Any]] | None = None
         self._sizes_tried_at: float | None = None
@@ -144,16 +168,35 @@ class SaturnBackend:
     async def refresh(self) -> list[Resource]:
         await self.identify()
         client = self.require_client()
+        listed_at = time.monotonic()
         workspaces, jobs = await asyncio.gather(client.list_workspaces(), client.list_jobs())
         await self._load_sizes()
-        resources = [self._workspace(ws) for ws in workspaces]
+        # What one workspace or job holds is that row's problem, never the whole read's.
+        resources = [self._readable("workspace", ws, self._workspace) for ws in workspaces]
         listed = {r["id"] for r in resources}
         for gone in set(self._pending_since) - listed:  # deleted while starting
             del self._pending_since[gone]
         for job in jobs:
-            resources.append(await self._job_with_runs(job))
+            resources.append(await self._job_with_runs(job, listed_at))
         self._ensure_ticker()
         return resources
+
+    def _readable(self, kind: str, item: dict[str, Any], build: Callable[[dict[str, Any]], Resource]) -> Resource:
+        """``build(item)``, or, should mapping what Saturn sent for this one resource fail, its
+        row marked unreadable (logged once per resource and kind of failure)."""
+        try:
+            return build(item)
+        except Exception as exc:
+            resource = unreadable_resource(
+                kind,
+                item,
+                f"Saturn sent data for this {kind} that the panel cannot read ({type(exc).__name__});"
+                " the rest of Saturn keeps updating. See the server log.",
+            )
+            if (resource["key"], type(exc)) not in self._unreadable_logged:
+                self._unreadable_logged.add((resource["key"], type(exc)))
+                self.engine.log.warning("Saturn %s %r could not be read", kind, resource["id"], exc_info=True)
+            return resource
 
     async def _load_sizes(self) -> None:
         """Read Saturn's instance sizes once (which have GPUs); after a failure, again no sooner
@@ -210,21 +253,47 @@ class SaturnBackend:
                     self.engine.upsert(self._with_estimate(resource))
 
     # -- jobs ----------------------------------------------------------------------------------
-    async def _job_with_runs(self, job: dict[str, Any]) -> Resource:
-        resource_id = str(job.get("id", ""))
+    async def _job_with_runs(self, job: dict[str, Any], listed_at: float | None = None) -> Resource:
+        """One listed Job with its runs (the list was read from ``listed_at`` on).
+
+        Its runs are read again, within Saturn's 10 s rule, while the job's listed fields differ
+        from those of the last read that came after a list read, its raw status is active, or a
+        run the panel shows has not ended: a run's outcome reaches every client by the server's
+        own reads, whatever the clients ask for. Nothing this one job holds fails the refresh: a
+        read of its runs that Saturn refuses, or data the panel cannot map, is this row's message
+        (an error that says Saturn itself is out of order still fails the whole read)."""
+        resource_id = text(job.get("id"))
         seen = (job.get("status"), job.get("running_count"), job.get("updated_at"), job.get("last_deploy"))
-        changed = self._job_seen.get(resource_id) != seen
-        self._job_seen[resource_id] = seen
-        if changed or resource_id not in self._runs or _is_active_status(job.get("status")):
-            await self.runs_of(resource_id, notebook=job_notebook(job) is not None)
-        return job_resource(job, self._runs.get(resource_id, []), sizes=self.sizes)
+        known = self._runs.get(resource_id)
+        problem: str | None = None
+        if (
+            known is None
+            or self._job_seen.get(resource_id) != seen
+            or _is_active_status(job.get("status"))
+            or any(run["status"] not in FINISHED_RUN_STATUSES for run in known)
+        ):
+            try:
+                await self.runs_of(resource_id, notebook=job_notebook(job) is not None)
+            except PanelError as exc:
+                if _about_saturn(exc):
+                    raise
+                problem = f"Saturn did not give this job's runs: {exc.message}"
+            else:
+                asked = self._runs_asked_at.get(resource_id)
+                if listed_at is None or (asked is not None and asked >= listed_at):
+                    self._job_seen[resource_id] = seen
+        runs = self._runs.get(resource_id, [])
+        resource = self._readable("job", job, lambda item: job_resource(item, runs, sizes=self.sizes))
+        return {**resource, "message": problem} if problem else resource
 
     async def load_runs(self, resource_id: str, *, notebook: bool | None = None) -> list[dict[str, Any]]:
         """Read a job's runs (newest first) into the state, with a notebook job's cell progress
         (``notebook`` None: as the state knows the job)."""
+        asked = time.monotonic()
         pods = await self.require_client().job_history(resource_id)
         runs = sorted_runs(pods)
         self._runs_read_at[resource_id] = time.monotonic()
+        self._runs_asked_at[resource_id] = asked
         if notebook is None:
             job = self.engine.resources.get(saturn_key("job", resource_id))
             notebook = job is not None and bool(job["details"].get("notebook"))
@@ -251,10 +320,14 @@ class SaturnBackend:
         """Cell progress ("cell 7 of 23") of a notebook job's runs, from papermill's log lines:
         live runs are read (within the 10 s rule), finished ones keep what was last read."""
         for run in runs[:RECENT_RUNS]:
-            if run["status"] in FINISHED_RUN_STATUSES:
-                log = self.logs.known(resource_id, run["name"])
-            else:
-                log = await self.logs.read(resource_id, run["name"], finished=False)
+            log = self.logs.known(resource_id, run["name"])
+            if run["status"] not in FINISHED_RUN_STATUSES:
+                try:
+                    log = await self.logs.read(resource_id, run["name"], finished=False)
+                except PanelError as exc:
+                    if _about_saturn(exc):
+                        raise
+                    # One run's log Saturn refuses: its progress stays as last read.
             progress = cell_progress(str(line.get("content", "")) for line in log.lines) if log else None
             run["progress"] = progress.to_json() if progress else None
 
@@ -317,8 +390,15 @@ class SaturnBackend:
         return resource
 
     async def schedule_job(self, resource_id: str, schedule: str | None) -> Resource:
-        """Set (or, with None, resume) a job's cron schedule."""
+        """Set (or, with None, resume) a job's cron schedule; resuming one that would never run
+        (held from another client, such as ``0 0 30 2 *``) is a 400 that says so."""
         await self.identify()
+        if schedule is None:
+            job = self.engine.resources.get(saturn_key("job", resource_id))
+            held = job["details"].get("schedule") if job else None
+            problem = schedule_problem(held) if held else None
+            if problem:
+                raise BadRequest(f"{problem} Set a schedule that runs instead of resuming this one.")
         job = await self.require_client().set_schedule(resource_id, schedule)
         return self._job_changed(resource_id, job)
 

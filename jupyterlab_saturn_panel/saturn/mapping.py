@@ -1,8 +1,10 @@
 """Saturn Cloud objects to Resources and runs: pure functions, no state and no I/O.
 
 Upstream shapes are not trusted: a field of the wrong type reads as missing, an unknown status as
-``error`` with a message that names it. The backend keeps what Saturn does not say (when a start
-began, how long the last one took) and hands it in.
+``error`` with a message that names it, a schedule Kubernetes would not run as that job's message;
+whatever one Workspace or Job holds, mapping it does not raise (and should it, the backend shows
+that one row as unreadable, ``unreadable_resource``). The backend keeps what Saturn does not say
+(when a start began, how long the last one took) and hands it in.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from ..resources import (
     saturn_key,
 )
 from .notebook_jobs import NOTEBOOK_TAG
-from .schedules import TIMEZONE, next_run
+from .schedules import TIMEZONE, next_run, schedule_problem
 
 #: The estimated progress when a start has taken as long as expected; past that the bar creeps
 #: towards ``ESTIMATE_CEILING`` and never says "done" before Saturn does.
@@ -41,6 +43,31 @@ def _status(value: Any, allowed: tuple[str, ...], fallback: str) -> str:
     return value if isinstance(value, str) and value in allowed else fallback
 
 
+def text(value: Any) -> str:
+    """A string field: itself, a number written out, anything else (an object, a list) empty."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return str(value)
+        except ValueError:  # an integer of more digits than Python writes out
+            return ""
+    return ""
+
+
+def _text_or_none(value: Any) -> str | None:
+    return text(value) or None
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value from upstream quoted for a message, cut short when it is long."""
+    try:
+        shown = repr(value)
+    except ValueError:
+        shown = f"<{type(value).__name__}>"
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
 def _parse_time(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
@@ -54,21 +81,27 @@ def _parse_time(value: Any) -> datetime | None:
 def saturn_resource(kind: str, item: dict[str, Any], **fields: Any) -> Resource:
     """The fields every Saturn resource shares, from a Workspace or Job object; ``fields`` add
     or override the rest."""
-    resource_id = str(item.get("id", ""))
+    resource_id = text(item.get("id"))
     owner = obj(item.get("owner"))
     return new_resource(
         "saturn",
         kind,
         saturn_key(kind, resource_id),
         resource_id,
-        str(item.get("name", "")),
-        owner.get("identity_name") or owner.get("name") or "",
-        lastActivity=item.get("updated_at"),
+        text(item.get("name")),
+        text(owner.get("identity_name")) or text(owner.get("name")),
+        lastActivity=_text_or_none(item.get("updated_at")),
         **fields,
     )
 
 
-_GPU_IN_DISPLAY = re.compile(r"(\d+)\s*x?\s*GPUs?\b", re.IGNORECASE)
+def unreadable_resource(kind: str, item: Any, problem: str) -> Resource:
+    """The row of a Workspace or Job the panel could not map: status ``error`` and ``problem``
+    as its message, no actions, so one odd object never stops the rest of Saturn updating."""
+    return saturn_resource(kind, obj(item), status="error", message=problem, actions=[])
+
+
+_GPU_IN_DISPLAY = re.compile(r"(?<![0-9])([0-9]{1,4})\s*x?\s*GPUs?\b", re.IGNORECASE)
 
 
 def size_gpus(item: dict[str, Any], sizes: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
@@ -112,13 +145,13 @@ def workspace_resource(workspace: dict[str, Any], sizes: dict[str, dict[str, Any
         "workspace",
         workspace,
         status=status,
-        message=None if raw in RESOURCE_STATUSES else f"Unknown status {raw!r}",
+        message=None if status == raw else f"Unknown status {_shown(raw)}",
         url=url,
-        started=workspace.get("started_at"),
+        started=_text_or_none(workspace.get("started_at")),
         actions=workspace_actions(status, url),
         details={
-            "size": workspace.get("size_display") or workspace.get("instance_size"),
-            "ide": workspace.get("ide") or "jupyter",
+            "size": text(workspace.get("size_display")) or _text_or_none(workspace.get("instance_size")),
+            "ide": text(workspace.get("ide")) or "jupyter",
             **size_gpus(workspace, sizes),
         },
     )
@@ -179,12 +212,16 @@ def run_model(pod: dict[str, Any], now: datetime | None = None) -> dict[str, Any
     last_seen = _parse_time(pod.get("last_seen"))
     finished = last_seen if status in FINISHED_RUN_STATUSES else None
     end = finished or last_seen or now or datetime.now(timezone.utc)
+    try:
+        duration = round(max(0.0, (end - started).total_seconds()), 1) if started else None
+    except (OverflowError, ValueError):  # times at the very ends of the calendar
+        duration = None
     return {
-        "name": str(pod.get("pod_name", "")),
+        "name": text(pod.get("pod_name")),
         "status": status,
-        "started": pod.get("start_time"),
+        "started": pod.get("start_time") if started else None,
         "finished": pod.get("last_seen") if finished else None,
-        "duration": round(max(0.0, (end - started).total_seconds()), 1) if started else None,
+        "duration": duration,
     }
 
 
@@ -217,12 +254,19 @@ def job_resource(
     latest = runs[0] if runs else None
     schedule = job_schedule(job)
     scheduled = bool(job.get("scheduled")) and schedule is not None
+    held = obj(job.get("cron_schedule_options")).get("schedule")
+    problem = schedule_problem(held, now=now) if held not in (None, "") else None
     notebook = job_notebook(job)
     extra: dict[str, Any] = {}
     if notebook:
-        extra["displayName"] = PurePosixPath(notebook).name
+        extra["displayName"] = PurePosixPath(notebook).name or notebook
+    if problem:
+        extra["message"] = problem
+    running = job.get("running_count")
     actions = ["run"]
-    if any(r["status"] in ("pending", "running") for r in runs) or (job.get("running_count") or 0) > 0:
+    if any(r["status"] in ("pending", "running") for r in runs) or (
+        isinstance(running, (int, float)) and not isinstance(running, bool) and running > 0
+    ):
         actions.append("stop")
     return saturn_resource(
         "job",
@@ -231,14 +275,14 @@ def job_resource(
         started=latest["started"] if latest else None,
         actions=actions,
         details={
-            "command": job.get("command"),
-            "size": job.get("size_display") or job.get("instance_size"),
+            "command": _text_or_none(job.get("command")),
+            "size": text(job.get("size_display")) or _text_or_none(job.get("instance_size")),
             **size_gpus(job, sizes),
             "runs": runs[:RECENT_RUNS],
             "notebook": notebook,
             "schedule": schedule,
             "scheduled": scheduled,
-            "nextRun": next_run(schedule, now) if scheduled else None,
+            "nextRun": next_run(schedule, now) if scheduled and not problem else None,
             "scheduleTimezone": TIMEZONE,
         },
         **extra,

@@ -9,12 +9,20 @@ creating a new one. Two ways for the job to see the notebook:
   beside it are not shipped.
 - ``git``: as in seed 001, the job clones a repository and runs the notebook from it; the
   notebook must be committed and pushed there.
+
+Parameters arrive exactly as sent: they travel as JSON in a file of the recipe's
+``config_files`` (``PARAMETERS_PATH``), and the runner hands them to papermill as a YAML file
+(``-f``) written by the job's own PyYAML, which reads it back value for value. papermill's ``-p``
+re-parses every value (the text ``"02134"`` arrives as the number 2134, ``"True"`` as True) and
+its ``-y`` reads YAML 1.1, where the JSON number ``1e+300`` is text; neither is used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import keyword
+import math
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -31,6 +39,12 @@ DEFAULT_IMAGE = "saturncloud/saturn-python:2024.08.01"
 DEFAULT_INSTANCE = "large"
 #: Where the job finds notebook_runner.py (shipped in config_files whatever the source).
 RUNNER_PATH = f"{HOME}/.saturn-panel/run_notebook.py"
+#: Where the job finds its papermill parameters (JSON, shipped in config_files when there are any).
+PARAMETERS_PATH = f"{HOME}/.saturn-panel/parameters.json"
+#: The most parameters a job carries, as that JSON file (bytes). Saturn documents no limit on a
+#: config file; a config file of a Kubernetes pod lives in a ConfigMap or Secret, which holds at
+#: most 1 MiB, so larger parameters are refused up front rather than lost on the way.
+MAX_PARAMETERS_BYTES = 1024 * 1024
 #: Job tags that mark a notebook job and name its notebook (Saturn keeps a job's tags).
 NOTEBOOK_TAG = "saturn-panel-notebook"
 _PARAMETER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -80,14 +94,7 @@ class NotebookJobRequest:
         posix = PurePosixPath(path)
         if posix.is_absolute() or ".." in posix.parts or "\\" in path:
             raise BadRequest("path must be relative to the Jupyter root, without '..'.")
-        parameters = body.get("parameters") or {}
-        if not isinstance(parameters, dict):
-            raise BadRequest("parameters must be an object of name: value.")
-        for name, value in parameters.items():
-            if not _PARAMETER.match(name):
-                raise BadRequest(f"Invalid parameter name {name!r}: use a Python identifier.")
-            if not isinstance(value, (str, int, float, bool)) or value is None:
-                raise BadRequest(f"Parameter {name} must be a string, number or boolean.")
+        parameters = check_parameters(body.get("parameters"))
         source = body.get("source", "recipe")
         if source not in ("recipe", "git"):
             raise BadRequest("source must be 'recipe' (ship the notebook in the job) or 'git'.")
@@ -125,12 +132,12 @@ class NotebookJobRequest:
         return f"nb-{stem}-{digest}"
 
     def command(self, notebook: str) -> str:
-        """Seed 001's papermill run, through the runner that hands the executed notebook back:
-        ``-p name value`` for each parameter, cell outputs and progress in the log."""
+        """Seed 001's papermill run, through the runner that hands the executed notebook back
+        (cell outputs and progress in the log); the parameters, if any, from ``PARAMETERS_PATH``."""
         output = PurePosixPath(notebook).stem + "-output.ipynb"
         parts = ["python", RUNNER_PATH, notebook, output, "--kernel", "python3"]
-        for name, value in self.parameters.items():
-            parts += ["-p", name, str(value)]  # papermill reads True/False and numbers itself
+        if self.parameters:
+            parts += ["--parameters-json", PARAMETERS_PATH]
         return " ".join(shlex.quote(p) for p in parts)
 
     def recipe(self, notebook_content: dict[str, Any] | None) -> dict[str, Any]:
@@ -145,6 +152,8 @@ class NotebookJobRequest:
             "tags": {NOTEBOOK_TAG: self.path},
             "config_files": {RUNNER_PATH: {"content": runner_script(), "mode": "0644"}},
         }
+        if self.parameters:
+            spec["config_files"][PARAMETERS_PATH] = {"content": parameters_json(self.parameters), "mode": "0644"}
         if self.source == "recipe":
             notebook_content = with_kernel(notebook_content or {})
             spec["working_directory"] = JOBS_DIRECTORY
@@ -163,6 +172,50 @@ class NotebookJobRequest:
             spec["working_directory"] = f"{clone}/{self.git_directory}".rstrip("/")
             spec["command"] = self.command(name)
         return {"schema_version": "2025.10.01", "type": "job", "spec": spec}
+
+
+def parameters_json(parameters: dict[str, Any]) -> str:
+    """The parameters file: plain ASCII JSON (text outside ASCII as escapes)."""
+    return json.dumps(parameters, ensure_ascii=True, allow_nan=False)
+
+
+def _check_value(name: str, value: Any) -> None:
+    """A value the panel's parameters carry: text, a finite number or a boolean (JSON types the
+    Run and Schedule dialogs write; a list, an object or null is refused, as documented)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadRequest(f"Parameter {name} must be a finite number (JSON has no NaN or Infinity).")
+    if not isinstance(value, (str, int, float, bool)):
+        raise BadRequest(f"Parameter {name} must be a string, number or boolean.")
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:  # papermill writes the parameters into the notebook as UTF-8
+            raise BadRequest(
+                f"Parameter {name} is not valid Unicode text: it holds a lone surrogate"
+                f" (U+{ord(value[exc.start]):04X} at {exc.start})."
+            ) from None
+
+
+def check_parameters(value: Any) -> dict[str, Any]:
+    """The papermill parameters of a request, each checked, else a 400 that says what is wrong
+    (a name Python cannot assign to, a value that is not text, a number or a boolean, more than
+    a job carries)."""
+    parameters = {} if value is None else value
+    if not isinstance(parameters, dict):
+        raise BadRequest("parameters must be an object of name: value.")
+    for name, item in parameters.items():
+        if not isinstance(name, str) or not _PARAMETER.fullmatch(name):
+            raise BadRequest(f"Invalid parameter name {name!r}: use a Python identifier (letters, digits, _).")
+        if keyword.iskeyword(name):
+            raise BadRequest(f"Invalid parameter name {name!r}: it is a Python keyword.")
+        _check_value(name, item)
+    size = len(parameters_json(parameters)) if parameters else 0
+    if size > MAX_PARAMETERS_BYTES:
+        raise BadRequest(
+            f"The parameters take {size:,} bytes as JSON; a job carries at most {MAX_PARAMETERS_BYTES:,} bytes"
+            " (1 MiB, what a Kubernetes ConfigMap or Secret holds). Pass large data as a file instead."
+        )
+    return parameters
 
 
 def output_path(source: str, run: dict[str, Any], folder: str | None) -> str:

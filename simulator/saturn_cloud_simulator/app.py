@@ -58,6 +58,7 @@ def routes(state: SimulatorState) -> list[tuple[Any, ...]]:
         (r"/_simulator/reset-stats", h.ResetStatsHandler, s),
         (rf"/_simulator/fail-next-start/{_ID}", h.FailNextStartHandler, s),
         (r"/_simulator/outage", h.OutageHandler, s),
+        (rf"/_simulator/inject/{_ID}", h.InjectHandler, s),
     ]
 
 

@@ -151,6 +151,12 @@ async def execute_run(run: Run, timeout: float) -> int:
         root, cwd = await asyncio.to_thread(_prepare_folder, job)
         if len(argv) > 1 and argv[0] == sys.executable and argv[1].endswith(".py"):
             argv[1] = str(_container_path(root, cwd, argv[1]))  # a script shipped in config_files
+        # Any other argument that names a shipped config file by its container path (a
+        # parameters file) points at where that file was written.
+        argv[2:] = [
+            str(_container_path(root, cwd, arg)) if arg in job.config_files and arg.startswith(("/", "~/")) else arg
+            for arg in argv[2:]
+        ]
     except (ValueError, OSError) as err:
         run.log(f"Error: could not prepare the job's files: {err}")
         return 1

@@ -9,10 +9,9 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from croniter import croniter
 from tornado.web import HTTPError, RequestHandler
 
-from . import views
+from . import cron, views
 from .catalog import server_options
 from .errors import ApiError
 from .models import DEFAULT_IMAGE, Job, Resource, User, Workspace, format_timestamp
@@ -417,8 +416,10 @@ class JobActionHandler(BaseHandler):
                 job.concurrency_policy = body["concurrency_policy"]
             if not job.schedule:
                 raise ApiError(400, "schedule is required: the job has no cron schedule")
-            if not croniter.is_valid(job.schedule) and not job.schedule.startswith("@"):
-                raise ApiError(400, f"invalid cron schedule: {job.schedule}")
+            try:  # Kubernetes' CronJob validation; a schedule that never fires is stored all the same
+                cron.parse(job.schedule)
+            except cron.ScheduleError as err:
+                raise ApiError(400, f"invalid cron schedule {job.schedule!r}: {err}") from None
             job.scheduled = True
             job.touch()
             lifecycle.ensure_scheduler(self.state.jobs)  # fires its runs from now on
@@ -764,6 +765,29 @@ class FailNextStartHandler(BaseHandler):
             raise ApiError(404, f"resource {resource_id} not found")
         resource.fail_next_start = True
         self.send({"id": resource.id, "resource_type": resource.resource_type, "fail_next_start": True})
+
+
+class InjectHandler(BaseHandler):
+    """``POST /_simulator/inject/{id}`` (admin) ``{"view": {...}, "history": {...}}``: from now on
+    every view of the resource shows ``view``'s fields instead of its own, and every history row
+    of a job ``history``'s (``{}`` ends it): the odd data a misbehaving Saturn could send, so
+    clients can show that one resource's problem without failing the rest."""
+
+    def post(self, resource_id: str) -> None:
+        self.admin()
+        resource = self.state.resources.get(resource_id)
+        if resource is None:
+            raise ApiError(404, f"resource {resource_id} not found")
+        body = self.body_object()
+        view, history = body.get("view", {}), body.get("history", {})
+        if not isinstance(view, dict) or not isinstance(history, dict):
+            raise ApiError(400, "view and history must be objects of field: value")
+        if history and not isinstance(resource, Job):
+            raise ApiError(400, "only a job has history rows")
+        resource.view_overrides = dict(view)
+        if isinstance(resource, Job):
+            resource.history_overrides = dict(history)
+        self.send({"id": resource.id, "view": view, "history": history})
 
 
 class NotFoundHandler(BaseHandler):

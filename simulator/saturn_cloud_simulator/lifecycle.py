@@ -15,8 +15,7 @@ import shlex
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
-from croniter import croniter
-
+from . import cron
 from .execute import execute_run, is_executable
 from .models import Job, Run, Workspace, utcnow
 from .options import SimulatorOptions
@@ -144,20 +143,29 @@ class Lifecycle:
             await asyncio.sleep(1.0)
 
     def fire_if_due(self, job: Job, now: dt.datetime) -> Run | None:
-        """Start a run when a cron time of the job's schedule passed since the last look,
-        following its concurrency policy (Forbid skips, Replace stops the live runs)."""
+        """Start a run when a time of the job's schedule came since the last one taken (as the
+        CronJob controller does, from ``lastScheduleTime``: one run for any number of missed
+        times), following its concurrency policy (Forbid skips, Replace stops the live runs). A
+        schedule with no next time (``0 0 30 2 *``) or that Kubernetes refuses never fires."""
         if not (job.scheduled and job.schedule):
-            job.schedule_checked_at = None
+            job.last_schedule_time = None
             return None
-        last, job.schedule_checked_at = job.schedule_checked_at, now
-        if last is None:
-            return None  # scheduled just now: the next cron time is the first
+        if job.last_schedule_time is None:
+            job.last_schedule_time = now  # scheduled just now: the next time is the first
+            return None
         try:
-            due = croniter(job.schedule, now).get_prev(dt.datetime)
-        except (ValueError, KeyError):
+            schedule = cron.parse(job.schedule)
+        except cron.ScheduleError:
             return None
-        if due <= last:
+        due = cron.next_time(schedule, job.last_schedule_time)
+        if due is None or due > now:
             return None
+        for _ in range(10_000):  # the most recent of the times missed
+            following = cron.next_time(schedule, due)
+            if following is None or following > now:
+                break
+            due = following
+        job.last_schedule_time = due
         if job.active_runs and job.concurrency_policy == "Forbid":
             return None
         if job.concurrency_policy == "Replace":

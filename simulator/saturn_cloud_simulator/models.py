@@ -127,6 +127,9 @@ class Resource:
     """Set by ``POST /_simulator/fail-next-start/{id}``; consumed by the next start."""
     created_at: dt.datetime = field(default_factory=utcnow)
     updated_at: dt.datetime = field(default_factory=utcnow)
+    view_overrides: dict[str, Any] = field(default_factory=dict)
+    """Set by ``POST /_simulator/inject/{id}``: fields every view of the resource shows instead of
+    its own (odd data, as a misbehaving Saturn would send it)."""
 
     def take_failure(self) -> bool:
         """Whether the start happening now must fail; consumes a one-shot failure flag."""
@@ -234,9 +237,12 @@ class Job(Resource):
     schedule: str | None = None
     concurrency_policy: str = "Allow"
     scheduled: bool = False
-    #: When the scheduler last looked at this job: a cron time after it fires a run.
-    schedule_checked_at: dt.datetime | None = None
+    #: Kubernetes' ``lastScheduleTime``: the last schedule time taken (or when the scheduler first
+    #: saw the job scheduled); the next time after it fires a run.
+    last_schedule_time: dt.datetime | None = None
     runs: list[Run] = field(default_factory=list)
+    #: Set by ``POST /_simulator/inject/{id}``: fields every history row of the job shows instead.
+    history_overrides: dict[str, Any] = field(default_factory=dict)
     """Every run ever started, oldest first."""
 
     def new_run_name(self) -> str:

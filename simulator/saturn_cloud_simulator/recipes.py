@@ -9,7 +9,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
-from . import catalog
+from . import catalog, cron
 from .models import Job, Resource, Workspace
 from .views import workspace_url
 
@@ -275,6 +275,11 @@ def parse_recipe(body: Any, *, enforce_unknown: bool = False) -> ParsedRecipe:
         )
     else:
         schedule = _require_str(spec, "schedule")
+        if schedule:  # Kubernetes' CronJob validation (one that never fires is accepted)
+            try:
+                cron.parse(schedule)
+            except cron.ScheduleError as err:
+                raise RecipeError(f"spec.schedule: invalid cron schedule {schedule!r}: {err}") from None
         fields.update(
             {
                 "command": _command(spec),

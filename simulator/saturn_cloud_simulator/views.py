@@ -172,6 +172,7 @@ def workspace_view(workspace: Workspace, base_url: str) -> dict[str, Any]:
             "ssh_url": None,
         }
     )
+    view.update(workspace.view_overrides)
     return view
 
 
@@ -192,6 +193,7 @@ def job_view(job: Job) -> dict[str, Any]:
             ),
         }
     )
+    view.update(job.view_overrides)
     return view
 
 
@@ -216,6 +218,7 @@ def history_row(run: Run) -> dict[str, Any]:
         "start_time": format_timestamp(run.created_at),
         "last_seen": format_timestamp(last_seen),
         "label_job_name": run.job_name,
+        **run.job.history_overrides,
     }
 
 

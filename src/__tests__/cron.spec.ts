@@ -120,5 +120,11 @@ describe('describeCron', () => {
       'cron 0 7 * * 1,3 (UTC)'
     );
     expect(describeCron('not a cron', trans)).toBe('cron not a cron (UTC)');
+    expect(describeCron('@every 4h', trans)).toBe(
+      'every 4h from when it was scheduled'
+    );
+    expect(describeCron('@every  1h30m ', trans)).toBe(
+      'every 1h30m from when it was scheduled'
+    );
   });
 });

@@ -4,6 +4,7 @@ import { notebookJobRequest } from '../jobs/notebookJob';
 import { DEFAULT_JOB_SETTINGS } from '../tokens';
 import {
   formatParameters,
+  numberProblem,
   parseParameters,
   parseParameterValue,
   validateParameterName
@@ -108,6 +109,29 @@ describe('parseParameters', () => {
     expect(result.parameters).toEqual({ ok: 1 });
   });
 
+  it('refuses numbers it cannot send exactly, and says how to send text', () => {
+    const result = parseParameters(
+      'ok = 9007199254740991\nbig = 12345678901234567890\nneg = -9007199254740993\nhuge = 1e400\nquoted = "12345678901234567890"\nzip = "02134"',
+      trans
+    );
+    expect(result.errors).toEqual([
+      expect.stringMatching(
+        /^Line 2: 12345678901234567890 is an integer too large to send exactly .*write "12345678901234567890"/
+      ),
+      expect.stringMatching(
+        /^Line 3: -9007199254740993 is an integer too large/
+      ),
+      expect.stringMatching(/^Line 4: 1e400 is beyond the largest number/)
+    ]);
+    expect(result.parameters).toEqual({
+      ok: 9007199254740991,
+      quoted: '12345678901234567890',
+      zip: '02134'
+    });
+    expect(numberProblem('1.5e300', trans)).toBeNull();
+    expect(numberProblem('text', trans)).toBeNull();
+  });
+
   it('writes parameters back so they read the same', () => {
     const parameters = {
       n: 3,
@@ -116,7 +140,9 @@ describe('parseParameters', () => {
       numeric_text: '42',
       bool_text: 'false',
       quoted: '"q"',
-      empty: ''
+      empty: '',
+      big_text: '12345678901234567890',
+      float_text: '1e400'
     };
     const text = formatParameters(parameters);
     expect(text).toContain('numeric_text = "42"');

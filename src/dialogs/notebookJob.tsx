@@ -79,18 +79,21 @@ export class NotebookJobBody extends FormBody<IParameters> {
             className="jp-SaturnPanel-fieldHelp"
           >
             {trans.__(
-              'One name = value per line, passed to papermill as -p name value. Numbers and true/false are sent as such; quote a value to keep it text.'
+              'One name = value per line. Numbers and true/false arrive in the notebook as such; quote a value to keep it text.'
             )}
           </span>
         </label>
         <FormErrors errors={parsed.errors} />
         {parsed.errors.length === 0 && names.length > 0 && (
           <div className="jp-SaturnPanel-parametersPreview" role="status">
-            <span>{trans.__('Papermill will get:')}</span>{' '}
+            <span>{trans.__('The notebook will get:')}</span>{' '}
             <code>
               {names
-                .map(name => `-p ${name} ${String(parsed.parameters[name])}`)
-                .join(' ')}
+                .map(
+                  name =>
+                    `${name} = ${Private.pythonLiteral(parsed.parameters[name])}`
+                )
+                .join('; ')}
             </code>
           </div>
         )}
@@ -139,5 +142,20 @@ export namespace NotebookJobBody {
      * Start the job; resolve an error message to keep the dialog open.
      */
     submit: (parameters: IParameters) => Promise<string | null>;
+  }
+}
+
+/**
+ * A module-private namespace.
+ */
+namespace Private {
+  /**
+   * How a parameter reads in the notebook's injected cell (Python).
+   */
+  export function pythonLiteral(value: string | number | boolean): string {
+    if (typeof value === 'boolean') {
+      return value ? 'True' : 'False';
+    }
+    return typeof value === 'string' ? JSON.stringify(value) : String(value);
   }
 }

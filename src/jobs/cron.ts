@@ -149,7 +149,8 @@ export function dayName(day: number, trans: TranslationBundle): string {
  * A cron expression as a person reads it: "every minute", "every 15
  * minutes", "every hour at :30", "every day at 07:00 UTC", "weekdays at
  * 07:00 UTC", "every Monday at 07:00 UTC", "on day 1 of every month at
- * 00:00 UTC"; any other expression as "cron 0 7 1,15 * * (UTC)".
+ * 00:00 UTC", "every 4h from when it was scheduled" (`@every 4h`); any
+ * other expression as "cron 0 7 1,15 * * (UTC)".
  *
  * @param timezone - the schedule's time zone (Saturn's: UTC)
  */
@@ -159,6 +160,11 @@ export function describeCron(
   timezone = 'UTC'
 ): string {
   const expression = Private.normalize(cron);
+  const every = /^@every (\S+)$/.exec(expression);
+  if (every) {
+    // Kubernetes counts these from when the schedule was set (or last ran).
+    return trans.__('every %1 from when it was scheduled', every[1]);
+  }
   const macro = Private.MACROS[expression.toLowerCase()];
   const parsed = Private.parse(macro ?? expression);
   const fallback = trans.__('cron %1 (%2)', expression, timezone);

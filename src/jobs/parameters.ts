@@ -1,6 +1,8 @@
 /**
- * Papermill parameters (`-p name value`) as the user types them: one
- * `name = value` per line.
+ * Papermill parameters as the user types them: one `name = value` per line.
+ * They reach the notebook with exactly the JSON type and value sent (the
+ * server ships them as JSON); a number JSON from the browser cannot carry
+ * exactly is refused here rather than changed on the way.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 
@@ -85,9 +87,44 @@ export function validateParameterName(
 }
 
 /**
+ * The text of a number as a person writes it (`42`, `-1.5e3`, `.5`).
+ */
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Why an unquoted value that reads as a number cannot be sent as one, or
+ * null: an integer beyond what a JavaScript number holds exactly, or a
+ * number beyond the largest float.
+ */
+export function numberProblem(
+  text: string,
+  trans: TranslationBundle
+): string | null {
+  const value = text.trim();
+  if (!NUMBER.test(value)) {
+    return null;
+  }
+  const number = Number(value);
+  if (!Number.isFinite(number)) {
+    return trans.__(
+      '%1 is beyond the largest number (about 1.8e308); write "%1" to send it as text.',
+      value
+    );
+  }
+  if (/^[+-]?\d+$/.test(value) && !Number.isSafeInteger(number)) {
+    return trans.__(
+      '%1 is an integer too large to send exactly (the limit is ±9007199254740991); write "%1" to send it as text.',
+      value
+    );
+  }
+  return null;
+}
+
+/**
  * The value of a parameter from its text: a number or a boolean when it
  * looks like one (`42`, `-1.5e3`, `true`, `False`), the text between quotes
- * when quoted (`"42"` stays a string), else the text itself.
+ * when quoted (`"42"` stays a string), else the text itself (a number that
+ * cannot be sent exactly, see `numberProblem`, stays text here).
  */
 export function parseParameterValue(text: string): ParameterValue {
   const value = text.trim();
@@ -105,10 +142,9 @@ export function parseParameterValue(text: string): ParameterValue {
   if (lower === 'false') {
     return false;
   }
-  if (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(value)) {
+  if (NUMBER.test(value)) {
     const number = Number(value);
     const integer = /^[+-]?\d+$/.test(value);
-    // Keep integers JSON cannot carry exactly as text (papermill reads them).
     if (Number.isFinite(number) && (!integer || Number.isSafeInteger(number))) {
       return number;
     }
@@ -149,6 +185,11 @@ export function parseParameters(
       );
       return;
     }
+    const problem = numberProblem(trimmed.slice(at + 1), trans);
+    if (problem) {
+      errors.push(trans.__('Line %1: %2', number, problem));
+      return;
+    }
     parameters[name] = parseParameterValue(trimmed.slice(at + 1));
   });
   return { parameters, errors };
@@ -156,12 +197,15 @@ export function parseParameters(
 
 /**
  * Write parameters back as text (one `name = value` per line); strings that
- * would read back as something else are quoted.
+ * would read back as something else (or as a number) are quoted.
  */
 export function formatParameters(parameters: IParameters): string {
   return Object.entries(parameters)
     .map(([name, value]) => {
-      if (typeof value === 'string' && parseParameterValue(value) !== value) {
+      if (
+        typeof value === 'string' &&
+        (parseParameterValue(value) !== value || NUMBER.test(value.trim()))
+      ) {
         return `${name} = "${value}"`;
       }
       return `${name} = ${String(value)}`;

@@ -475,7 +475,7 @@ test.describe('Saturn job runs', () => {
       await recordCells(page);
       await expect(d.errors).toHaveCount(0);
       await expect(d.text).not.toHaveAttribute('aria-invalid', 'true');
-      await expect(d.preview).toHaveText('-p days 3 -p region north');
+      await expect(d.preview).toHaveText('days = 3; region = "north"');
       const first = await submitJobDialog(page);
       expect(first.body).toEqual({
         path: NOTEBOOK,
@@ -519,8 +519,9 @@ test.describe('Saturn job runs', () => {
         'completed',
         { timeout: SLOW }
       );
+      // The parameters travel in a file of the job, with their JSON types.
       await expect(row.locator('.jp-SaturnPanel-command')).toContainText(
-        '-p days 3 -p region north'
+        '--parameters-json'
       );
       // And the toast of the run's end.
       await expect(
@@ -634,7 +635,7 @@ test.describe('Saturn job runs', () => {
       );
       await expect(runs).toHaveCount(2);
       await expect(row.locator('.jp-SaturnPanel-command')).toContainText(
-        '-p days 2 -p region north'
+        '--parameters-json'
       );
       expect(await page.evaluate(() => (window as any).__notebookJobRows)).toBe(
         1
@@ -807,7 +808,7 @@ test.describe('Saturn job runs', () => {
       const d = jobDialog(page);
       await expect(d.title).toHaveText(`Run ${NOTEBOOK} as a Saturn Job`);
       await d.text.fill('region = "south"\ndays = 2');
-      await expect(d.preview).toHaveText('-p region south -p days 2');
+      await expect(d.preview).toHaveText('region = "south"; days = 2');
       const fromPalette = await submitJobDialog(page);
       expect(fromPalette.body).toEqual({
         path: NOTEBOOK,
