@@ -27,9 +27,11 @@ from .saturn.notebook_output import error_cell
 from .saturn.schedules import TIMEZONE, check_schedule, next_runs
 from .upstream import StreamAborted
 from .validation import (
+    MAX_JSON_DEPTH,
     check_display_name,
     check_folder,
     check_hub_user,
+    check_json_depth,
     check_recipe,
     check_run_name,
     check_saturn_id,
@@ -101,9 +103,11 @@ class SaturnPanelHandler(APIHandler):
             body = json.loads(raw)
         except ValueError:
             raise BadRequest("The request body is not valid JSON.") from None
+        except RecursionError:  # nested deeper than Python's stack: was a 500
+            raise BadRequest(f"The request body nests more than {MAX_JSON_DEPTH} levels deep.") from None
         if not isinstance(body, dict):
             raise BadRequest("The request body must be a JSON object.")
-        return body
+        return check_json_depth(body)
 
     def finish_json(self, payload: Any, status: int = 200) -> None:
         self.set_status(status)
@@ -406,7 +410,8 @@ class SaturnJobLogsHandler(SaturnPanelHandler):
         check_saturn_id(resource_id)
         run = check_run_name(self.get_query_argument("run", ""))
         since = self.get_query_argument("since", "0")
-        if not (since.isascii() and since.isdigit()):
+        # At most 18 digits: int() refuses more than 4,300 (a 500 before), and no log is that long.
+        if not (since.isascii() and since.isdigit() and len(since) <= 18):
             raise BadRequest("since must be a line number (0 or more).")
         self.finish_json(await self.saturn.run_logs(resource_id, run, int(since)))
 

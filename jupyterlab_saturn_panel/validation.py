@@ -7,9 +7,11 @@ here, and so that nothing in a path can change which host or path we talk to.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import BadRequest
+
+_T = TypeVar("_T")
 
 # JupyterHub 6 server names (jupyterhub/slugs.py is_valid_safe_slug): 1-30 of [a-z0-9-], starting
 # with a letter, ending with a letter or digit, no "--".
@@ -69,10 +71,12 @@ def check_user_search(text: str, offset: str, limit: str) -> tuple[str, int, int
     """The ``search``, ``offset`` and ``limit`` of a user search, checked, else 400."""
     if len(text) > 255 or _CONTROL.search(text):
         raise BadRequest("search must be at most 255 characters, without control characters.")
-    if not (offset.isascii() and offset.isdigit()):
-        raise BadRequest(f"offset must be a whole number of 0 or more, not {offset!r}.")
-    if not (limit.isascii() and limit.isdigit()) or not 1 <= int(limit) <= SEARCH_LIMIT_MAX:
-        raise BadRequest(f"limit must be a whole number from 1 to {SEARCH_LIMIT_MAX}, not {limit!r}.")
+    # Digits are counted before int(): it refuses more than 4,300 of them (that was a 500), and an
+    # offset past 18 digits overflows the hub's database.
+    if not (offset.isascii() and offset.isdigit() and len(offset) <= 18):
+        raise BadRequest(f"offset must be a whole number of 0 or more, not {offset[:40]!r}.")
+    if not (limit.isascii() and limit.isdigit() and len(limit) <= 3) or not 1 <= int(limit) <= SEARCH_LIMIT_MAX:
+        raise BadRequest(f"limit must be a whole number from 1 to {SEARCH_LIMIT_MAX}, not {limit[:40]!r}.")
     return text.strip(), int(offset), int(limit)
 
 
@@ -90,6 +94,23 @@ def check_since(since: str | None, epoch: str | None, watching: str) -> tuple[in
     if watching not in ("0", "1", "true", "false"):
         raise BadRequest("watching must be 1 or 0.")
     return (int(since) if since is not None else None), epoch, watching in ("1", "true")
+
+
+#: How deeply a request body's arrays and objects may nest: far more than a form or a recipe needs,
+#: far less than Python's recursion limit, which a deeper body hits when it is parsed or sent on.
+MAX_JSON_DEPTH = 64
+
+
+def check_json_depth(value: _T, limit: int = MAX_JSON_DEPTH) -> _T:
+    """``value`` when its arrays and objects nest at most ``limit`` deep, else 400."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                raise BadRequest(f"The request body nests more than {limit} levels deep.")
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return value
 
 
 def check_saturn_id(resource_id: str) -> str:
