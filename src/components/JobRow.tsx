@@ -121,6 +121,15 @@ export function JobRow(props: IJobRowProps): JSX.Element {
       </div>
       {meta.length > 0 && <div className="jp-SaturnPanel-meta">{meta}</div>}
       <ScheduleLine job={job} context={context} />
+      {job.message && (
+        // The job's own problem (a schedule that never fires, a history Saturn did not give).
+        <div
+          className={`jp-SaturnPanel-message jp-mod-${job.status}`}
+          role={job.status === 'error' ? 'alert' : undefined}
+        >
+          {job.message}
+        </div>
+      )}
       {typeof command === 'string' && command && (
         <code className="jp-SaturnPanel-command" title={command}>
           {command}
