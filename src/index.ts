@@ -20,7 +20,13 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { errorMessage, errorStatus, fetchConfig, LiveUpdates } from './api';
+import {
+  errorMessage,
+  errorStatus,
+  fetchConfig,
+  LiveUpdates,
+  refreshBackends
+} from './api';
 import {
   ActionNotifier,
   addCommands,
@@ -147,6 +153,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
       state,
       refresh: async () => {
         if (await loadConfig()) {
+          // Read upstream now, whatever backoff its failures had earned.
+          try {
+            model.applyBackends(await refreshBackends());
+          } catch {
+            // The live state's fetch below says what is wrong.
+          }
           await live.refresh();
         }
       },
