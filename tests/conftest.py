@@ -64,6 +64,20 @@ def panel_config(local_hub: LocalHub) -> dict[str, Any]:
     }
 
 
+def saturn_only_config(simulator: Any, min_interval: float, **extra: Any) -> dict[str, Any]:
+    """``c.SaturnPanel`` for a server that talks to the simulator alone (no hub), reading it no
+    more often than ``min_interval`` (the simulator's own rule window in these tests)."""
+    from saturn_cloud_simulator.testing import SATURN_USER_TOKEN
+
+    return {
+        "hub_api_url": "",
+        "saturn_url": simulator.url,
+        "saturn_token": SATURN_USER_TOKEN,
+        "saturn_min_poll_interval": min_interval,
+        **extra,
+    }
+
+
 @pytest.fixture
 def jp_server_config(panel_config: dict[str, Any]) -> dict[str, Any]:
     return {

@@ -14,7 +14,7 @@ from typing import Any
 
 import nbformat
 import pytest
-from conftest import body, error_of, fetch_url
+from conftest import body, error_of, fetch_url, saturn_only_config
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_saturn_panel.errors import BadRequest
@@ -143,12 +143,7 @@ def simulator() -> Any:
 
 @pytest.fixture
 def panel_config(simulator: Any) -> dict[str, Any]:
-    return {
-        "hub_api_url": "",
-        "saturn_url": simulator.url,
-        "saturn_token": SATURN_USER_TOKEN,
-        "saturn_min_poll_interval": FAST,
-    }
+    return saturn_only_config(simulator, FAST)
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ import time
 from typing import Any
 
 import pytest
-from conftest import body, fetch_url
+from conftest import body, fetch_url, saturn_only_config
 
-from saturn_cloud_simulator.testing import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
+from saturn_cloud_simulator.testing import SATURN_ADMIN_TOKEN, start_simulator
 
 #: The panel's (and the simulator's) interval between two reads of one resource.
 INTERVAL = 6.0
@@ -34,13 +34,7 @@ def simulator() -> Any:
 
 @pytest.fixture
 def panel_config(simulator: Any) -> dict[str, Any]:
-    return {
-        "hub_api_url": "",
-        "saturn_url": simulator.url,
-        "saturn_token": SATURN_USER_TOKEN,
-        "saturn_min_poll_interval": INTERVAL,
-        "request_timeout": 10.0,
-    }
+    return saturn_only_config(simulator, INTERVAL, request_timeout=10.0)
 
 
 async def test_a_run_that_ends_between_two_reads_reaches_the_event_stream(jp_fetch: Any, open_events: Any) -> None:

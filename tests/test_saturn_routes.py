@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import body, error_of, fetch_url
+from conftest import body, error_of, fetch_url, saturn_only_config
 from tornado.httpclient import HTTPClientError
 
 from saturn_cloud_simulator.testing import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
@@ -26,14 +26,7 @@ def simulator() -> Any:
 
 @pytest.fixture
 def panel_config(simulator: Any) -> dict[str, Any]:
-    return {
-        "hub_api_url": "",
-        "saturn_url": simulator.url,
-        "saturn_token": SATURN_USER_TOKEN,
-        "saturn_admin_token": SATURN_ADMIN_TOKEN,
-        "saturn_min_poll_interval": FAST,
-        "request_timeout": 10.0,
-    }
+    return saturn_only_config(simulator, FAST, saturn_admin_token=SATURN_ADMIN_TOKEN, request_timeout=10.0)
 
 
 async def sim_api(simulator: Any, path: str, method: str = "GET") -> Any:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import body, error_of, fetch_url
+from conftest import body, error_of, fetch_url, saturn_only_config
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_saturn_panel.engine import StatusEngine
@@ -291,13 +291,7 @@ def simulator() -> Any:
 
 @pytest.fixture
 def panel_config(simulator: Any) -> dict[str, Any]:
-    return {
-        "hub_api_url": "",
-        "saturn_url": simulator.url,
-        "saturn_token": SATURN_USER_TOKEN,
-        "saturn_min_poll_interval": FAST,
-        "request_timeout": 10.0,
-    }
+    return saturn_only_config(simulator, FAST, request_timeout=10.0)
 
 
 async def sim(simulator: Any, path: str, method: str = "GET", payload: Any = None) -> Any:
