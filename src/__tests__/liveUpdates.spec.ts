@@ -181,6 +181,34 @@ describe('LiveUpdates', () => {
     expect(server.queries).toHaveLength(1);
   });
 
+  it('a panel in a hidden tab never says it is watching; the tab shown, it asks at once with watching=1', async () => {
+    const page = new EventTarget() as EventTarget & { hidden: boolean };
+    page.hidden = true;
+    const hidden = new LiveUpdates({
+      events: bus,
+      fetchChanges: server.fetch,
+      document: page as unknown as Document,
+      interval: 10000
+    });
+    try {
+      hidden.watching = true;
+      hidden.start();
+      await sleep(100);
+      // Hidden for this test's document only: Poll's own check sees jsdom's
+      // visible page, so the tick ran the factory; ours refused to say watching.
+      expect(server.queries.every(q => !q.has('watching'))).toBe(true);
+      const asked = server.queries.length;
+      page.hidden = false;
+      page.dispatchEvent(new Event('visibilitychange'));
+      await until(() => server.queries.length > asked);
+      expect(server.queries[server.queries.length - 1].get('watching')).toBe(
+        '1'
+      );
+    } finally {
+      hidden.dispose();
+    }
+  });
+
   it('refresh() fetches now even with the panel closed', async () => {
     live.start();
     await until(() => live.status.state === 'connected');

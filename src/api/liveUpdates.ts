@@ -254,10 +254,14 @@ export class LiveUpdates implements IDisposable {
   }
 
   /**
-   * The tab became visible: a shown panel is brought up to date at once.
+   * The tab became visible: a shown panel is brought up to date at once, and
+   * so is a tab that has no state yet (it loaded hidden) or failed to ask.
    */
   private _onVisibility = (): void => {
-    if (this._isWatched()) {
+    if (this._document?.hidden) {
+      return;
+    }
+    if (this._isWatched() || this._position === null || this._failing) {
       void this._poll.refresh();
     }
   };
