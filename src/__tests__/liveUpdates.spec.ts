@@ -172,6 +172,33 @@ describe('LiveUpdates', () => {
     expect(events[0].type).toBe('snapshot');
   });
 
+  it('a notice after a failure brings the shown panel back to its beat at once', async () => {
+    live.dispose();
+    // Retries after a failure come no sooner than 2 s here.
+    live = new LiveUpdates({
+      events: bus,
+      fetchChanges: server.fetch,
+      interval: 2000,
+      maxInterval: 60000
+    });
+    server.fail = 'network';
+    live.watching = true;
+    live.start();
+    // Two failures: the poll's next retry is then 2 s or more away.
+    await until(() => server.queries.length >= 2, 3000);
+    server.fail = null;
+    server.seq = 9;
+    const before = server.queries.length;
+    announce(bus, 9);
+    // The notice's fetch, then at once one that renews the attention lease,
+    // long before the poll's own retry.
+    await until(
+      () => server.queries.slice(before).some(q => q.get('watching') === '1'),
+      1000
+    );
+    expect(live.status.state).toBe('connected');
+  });
+
   it('stops for good when the server extension is missing (404)', async () => {
     server.fail = 404;
     live.start();

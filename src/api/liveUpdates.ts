@@ -239,6 +239,12 @@ export class LiveUpdates implements IDisposable {
       await this._sync(false);
     } catch {
       // `_sync` recorded the failure: the poll, out of standby now, retries.
+      return;
+    }
+    if (this._poll.state.phase === 'rejected') {
+      // The server is back before the poll's backed-off retry: a shown panel
+      // must renew its attention lease now, not minutes later.
+      void this._poll.refresh();
     }
   }
 
