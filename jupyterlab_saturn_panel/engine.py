@@ -380,11 +380,6 @@ class StatusEngine:
         }
 
     # -- subscribers ---------------------------------------------------------------------------
-    @property
-    def watchers(self) -> int:
-        """How many ``events`` streams are open."""
-        return len(self._subscriptions)
-
     def subscribe(self) -> Subscription:
         self.ensure_started()
         subscription = Subscription()

@@ -100,7 +100,7 @@ export class LiveUpdates implements IDisposable {
       // A hidden tab asks nothing; a tab whose panel is closed asks only when
       // told of a change (or to retry a failure, or for its first state).
       standby: () =>
-        this._watching || this._failing || this._position === null
+        this._watching || this._mustAsk || this._position === null
           ? 'when-hidden'
           : true
     });
@@ -175,7 +175,7 @@ export class LiveUpdates implements IDisposable {
     if (this.isDisposed) {
       return;
     }
-    this._failing = true; // asks even while the panel is closed
+    this._mustAsk = true; // asks even while the panel is closed
     try {
       await this._poll.refresh();
       await this._poll.tick;
@@ -267,7 +267,7 @@ export class LiveUpdates implements IDisposable {
     if (this._document?.hidden) {
       return;
     }
-    if (this._isWatched() || this._position === null || this._failing) {
+    if (this._isWatched() || this._position === null || this._mustAsk) {
       void this._poll.refresh();
     }
   };
@@ -306,7 +306,7 @@ export class LiveUpdates implements IDisposable {
       if (this.isDisposed) {
         return;
       }
-      this._failing = false;
+      this._mustAsk = false;
       this._position = { epoch: changes.epoch, seq: changes.seq };
       for (const event of changeEvents(changes)) {
         this._received.emit(event);
@@ -327,7 +327,7 @@ export class LiveUpdates implements IDisposable {
    * Record a failed fetch.
    */
   private _failed(error: unknown): void {
-    this._failing = true;
+    this._mustAsk = true;
     const status = errorStatus(error);
     if (status === 404) {
       this._setStatus({
@@ -389,7 +389,11 @@ export class LiveUpdates implements IDisposable {
   private _position: IStatePosition | null = null;
   private _wanted: IStatePosition | null = null;
   private _watching = false;
-  private _failing = false;
+  /**
+   * A fetch is owed even with the panel closed: a failure to retry, or a
+   * refresh someone asked for.
+   */
+  private _mustAsk = false;
   private _started = false;
   private _isDisposed = false;
   private _status: IConnectionStatus = {
