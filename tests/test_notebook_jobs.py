@@ -8,7 +8,7 @@ from typing import Any
 
 import nbformat
 import pytest
-from conftest import body, error_of, fetch_url
+from conftest import body, error_of, fetch_url, saturn_only_config
 from tornado.httpclient import HTTPClientError
 
 from saturn_cloud_simulator.testing import SATURN_ADMIN_TOKEN, SATURN_USER_TOKEN, start_simulator
@@ -25,12 +25,7 @@ def simulator() -> Any:
 
 @pytest.fixture
 def panel_config(simulator: Any) -> dict[str, Any]:
-    return {
-        "saturn_url": simulator.url,
-        "saturn_token": SATURN_USER_TOKEN,
-        "saturn_admin_token": SATURN_ADMIN_TOKEN,
-        "saturn_min_poll_interval": FAST,
-    }
+    return saturn_only_config(simulator, FAST, saturn_admin_token=SATURN_ADMIN_TOKEN)
 
 
 @pytest.fixture

@@ -256,6 +256,36 @@ describe('RunLogsView', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
+  it('pauses while the browser tab is hidden and follows again when it is shown', () => {
+    const follower = new LogFollower({
+      fetch: script({ lines: lines('a'), status: 'running' }),
+      interval: 1000
+    });
+    const view = new RunLogsView({ follower, trans });
+    let hidden = false;
+    Object.defineProperty(document, 'hidden', {
+      configurable: true,
+      get: () => hidden
+    });
+    try {
+      Widget.attach(view, document.body);
+      expect(follower.isPaused).toBe(false);
+      hidden = true;
+      document.dispatchEvent(new Event('visibilitychange'));
+      // Lumino still calls the widget visible: only the page's state says.
+      expect(view.isVisible).toBe(true);
+      expect(follower.isPaused).toBe(true);
+      hidden = false;
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(follower.isPaused).toBe(false);
+    } finally {
+      Widget.detach(view);
+      view.dispose();
+      follower.dispose();
+      delete (document as { hidden?: boolean }).hidden;
+    }
+  });
+
   /**
    * Give the view a fake layout: jsdom does not compute one.
    */
