@@ -19,6 +19,7 @@ from .engine import StatusEngine
 from .hub.backend import HubBackend, HubSettings
 from .hub.client import HubClient
 from .hub.spawn_options import parse_spawn_options
+from .hub_service import DEFAULT_SERVICE_NAME
 from .saturn.backend import SaturnBackend, SaturnSettings
 from .saturn.client import SaturnClient
 
@@ -80,6 +81,14 @@ class SaturnPanel(ExtensionApp):
         " {option} and {option}--unlisted-choice), or a JSON Schema of an object whose form data is"
         " the user_options. Default: none (the hub's own start page).",
     ).tag(config=True)
+    hub_status_service = Unicode(
+        help="The panel's JupyterHub service (python -m jupyterlab_saturn_panel.hub_service), which reads"
+        " the hub once for every user's panel: its name in c.JupyterHub.services (the panel asks the"
+        " hub for its URL, which needs read:services!service=NAME) or its URL with its prefix"
+        " (http://hub:10101/services/saturn-panel-status/). Where it is absent or down the panel"
+        " reads the hub itself, and config says so. Empty: never use it."
+        " Default: $SATURN_PANEL_HUB_SERVICE, else 'saturn-panel-status'.",
+    ).tag(config=True)
     allow_shared_access = Bool(
         False,
         help="Let people the server's owner shares this JupyterHub server with (JupyterHub 5 shares,"
@@ -114,6 +123,10 @@ class SaturnPanel(ExtensionApp):
         except ValueError:
             self.log.warning("Ignoring JUPYTERHUB_PUBLIC_URL: it is not an http(s) URL.")
             return ""
+
+    @default("hub_status_service")
+    def _default_hub_status_service(self) -> str:
+        return os.environ.get("SATURN_PANEL_HUB_SERVICE", DEFAULT_SERVICE_NAME)
 
     @default("saturn_url")
     def _default_saturn_url(self) -> str:
@@ -167,6 +180,7 @@ class SaturnPanel(ExtensionApp):
                 spawn_timeout=self.spawn_timeout,
                 hub_prefix=_hub_prefix(self.hub_api_url),
                 spawn_options=parse_spawn_options(self.hub_spawn_options),
+                status_service=self.hub_status_service,
             ),
             self.engine,
         )

@@ -123,6 +123,11 @@ class UpstreamClient:
         self._closing: set[asyncio.Future[None]] = set()
         self.request_count = 0
 
+    def auth_token(self) -> str:
+        """The token this client sends: for a client of a service that accepts the same one
+        (the panel's hub token, for the hub service). Never put it in a message."""
+        return self._token
+
     # -- the HTTP clients ----------------------------------------------------------------------
     def _new_client(self, limits: httpx.Limits) -> httpx.AsyncClient:
         if self._ssl is None:

@@ -65,3 +65,33 @@ c.JupyterHub.services = [{"name": "saturn-panel-admin", "api_token": os.environ[
 
 if os.environ.get("SP_PUBLIC_URL"):
     c.JupyterHub.public_url = os.environ["SP_PUBLIC_URL"]
+
+# The panel's hub service (jupyterlab_saturn_panel.hub_service), as the README's "One read of the
+# hub for every panel" sets it up: a read-only role, and each user's server may look it up.
+if os.environ.get("SP_STATUS_SERVICE"):
+    status_service: dict[str, object] = {
+        "name": "saturn-panel-status",
+        "url": os.environ["SP_STATUS_SERVICE_URL"],
+        "api_token": os.environ["SP_STATUS_TOKEN"],
+    }
+    if os.environ["SP_STATUS_SERVICE"] == "managed":
+        status_service["command"] = [
+            sys.executable,
+            "-m",
+            "jupyterlab_saturn_panel.hub_service",
+            f"--SaturnPanelHubService.poll_interval={os.environ.get('SP_STATUS_POLL', '10')}",
+        ]
+    c.JupyterHub.services.append(status_service)
+    c.JupyterHub.load_roles.extend(
+        [
+            {
+                "name": "saturn-panel-status",
+                "services": ["saturn-panel-status"],
+                "scopes": ["list:users", "read:users", "read:servers"],
+            },
+            # Users (and so their servers' tokens) may read the service's model: its URL.
+            {"name": "user", "scopes": ["self", "read:services!service=saturn-panel-status"]},
+        ]
+    )
+    c.Spawner.server_token_scopes.append("read:services!service=saturn-panel-status")
+    c.JupyterHub.load_roles[0]["scopes"].append("read:services!service=saturn-panel-status")

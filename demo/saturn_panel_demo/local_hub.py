@@ -73,6 +73,13 @@ class LocalHub:
     process: subprocess.Popen[bytes] | None = None
     # A config file used instead of CONFIG_FILE; it may `load_subconfig(CONFIG_FILE)` and add to it.
     config_file: Path | None = None
+    # The panel's hub service (jupyterlab_saturn_panel.hub_service) as c.JupyterHub.services lists
+    # it: "" not at all, "managed" started (and restarted) by the hub, "external" listed with its
+    # URL and token but started by the caller (``status_service_process``), to stop and restart.
+    status_service: str = ""
+    status_service_port: int = 0
+    status_service_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    status_service_poll: float = 10.0
 
     @property
     def public_url(self) -> str:
@@ -85,6 +92,18 @@ class LocalHub:
         return f"http://127.0.0.1:{self.api_port}/hub/api"
 
     @property
+    def status_service_url(self) -> str:
+        """Where the hub service listens ("" when there is none)."""
+        return f"http://127.0.0.1:{self.status_service_port}" if self.status_service else ""
+
+    def status_service_process(self, **options: Any) -> StatusServiceProcess:
+        """The hub service of an ``external`` set-up, not started yet; ``options`` are its traits
+        (``poll_interval=1.0``)."""
+        if self.status_service != "external":
+            raise RuntimeError("status_service_process() is for status_service='external'")
+        return StatusServiceProcess(self, options)
+
+    @property
     def log_path(self) -> Path:
         """The hub's log (stdout and stderr), in its work folder."""
         return self.workdir / "jupyterhub.log"
@@ -94,6 +113,8 @@ class LocalHub:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = self.port or free_port()
         self.api_port = self.api_port or free_port()
+        if self.status_service:
+            self.status_service_port = self.status_service_port or free_port()
         env = {
             **os.environ,
             "SP_HUB_DIR": str(self.workdir),
@@ -111,6 +132,10 @@ class LocalHub:
             "SP_SINGLEUSER": self.singleuser,
             "SP_LOG_LEVEL": self.log_level,
             "SP_ADMIN_TOKEN": self.admin_token,
+            "SP_STATUS_SERVICE": self.status_service,
+            "SP_STATUS_SERVICE_URL": self.status_service_url,
+            "SP_STATUS_TOKEN": self.status_service_token,
+            "SP_STATUS_POLL": str(self.status_service_poll),
             # c.JupyterHub.public_url: the hub then tells each server its public URL
             # ($JUPYTERHUB_PUBLIC_URL), as a deployment behind a known address does.
             "SP_PUBLIC_URL": f"{self.public_url}/" if self.set_public_url else "",
@@ -211,3 +236,63 @@ class LocalHub:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class StatusServiceProcess:
+    """The panel's hub service run as an external JupyterHub service (its own process, with the
+    environment the hub gives a managed one), to stop and start again at will."""
+
+    def __init__(self, hub: LocalHub, options: dict[str, Any]) -> None:
+        self.hub = hub
+        self.options = options
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = hub.workdir / "status-service.log"
+
+    def start(self, timeout: float = 30.0) -> StatusServiceProcess:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("JUPYTERHUB_")},
+            "JUPYTERHUB_API_URL": self.hub.api_url,
+            "JUPYTERHUB_API_TOKEN": self.hub.status_service_token,
+            "JUPYTERHUB_SERVICE_URL": self.hub.status_service_url,
+            "JUPYTERHUB_SERVICE_PREFIX": "/services/saturn-panel-status/",
+            "JUPYTERHUB_SERVICE_NAME": "saturn-panel-status",
+        }
+        args = [f"--SaturnPanelHubService.{name}={value}" for name, value in self.options.items()]
+        log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the subprocess's lifetime)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab_saturn_panel.hub_service", *args],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The hub service exited at start:\n{self.log_tail()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.hub.status_service_port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"The hub service did not come up in {timeout} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """SIGTERM it and wait (SIGKILL after 10 s). Safe twice."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None

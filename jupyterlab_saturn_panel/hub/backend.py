@@ -35,6 +35,7 @@ from .client import HubClient, StartOutcome
 from .mapping import public_link, server_actions, server_models, server_resource, server_status
 from .scopes import SCOPES_HINT, HubScopes
 from .spawn_options import SpawnOptions
+from .status_link import StatusServiceLink
 
 #: How many users whose servers all stopped keep their rows (see ``_keep_users_gone_inactive``).
 KEPT_USERS = 200
@@ -88,6 +89,8 @@ class HubSettings:
     #: The hub's own pages, e.g. "/hub/" (from the API URL's path), for the spawn-page link.
     hub_prefix: str = "/hub/"
     spawn_options: SpawnOptions | None = None
+    #: c.SaturnPanel.hub_status_service: the hub service's URL or name; "" reads the hub itself.
+    status_service: str = ""
 
 
 class HubBackend:
@@ -115,6 +118,19 @@ class HubBackend:
         self._background: set[asyncio.Future[Any]] = set()
         # Users not in the active list whose rows we keep (their last read model), oldest first.
         self._kept: dict[str, dict[str, Any]] = {}
+        self.status_link: StatusServiceLink | None = None
+        if client is not None and settings.status_service:
+            self.status_link = StatusServiceLink(
+                settings.status_service,
+                client,
+                client.auth_token(),
+                request_timeout=client.request_timeout,
+                # Kept while the engine reads (a watched panel reads every poll_interval).
+                idle_after=max(30.0, 3 * settings.poll_interval),
+                on_change=lambda: engine.poke("hub"),
+                on_progress=self._on_progress_event,
+                log=engine.log,
+            )
 
     # -- identity and abilities ----------------------------------------------------------------
     def require_client(self) -> HubClient:
@@ -182,6 +198,7 @@ class HubBackend:
             "missingScopes": missing,
             "message": message,
             "hint": hint,
+            "statusService": self.status_link.describe() if self.status_link else None,
         }
 
     # -- reading state -------------------------------------------------------------------------
@@ -201,9 +218,16 @@ class HubBackend:
         """A server whose changes this Lab's user waits for: asked from here, or their own."""
         return key in self._stop_asked or self.engine.is_followed(key) or user == self.own_user
 
+    def _via_service(self) -> bool:
+        """The hub's servers come from the hub service (which follows every start's progress)."""
+        return self.status_link is not None and self.status_link.connected
+
     def _should_follow(self, key: str, user: str) -> bool:
         """Follow a pending server's progress stream: always for the servers of ``_mine``, and
-        for others while a panel shows them, up to ``MAX_WATCHED_STREAMS`` streams."""
+        for others while a panel shows them, up to ``MAX_WATCHED_STREAMS`` streams (none while
+        the hub service follows them for every panel)."""
+        if self._via_service():
+            return False
         if self._mine(key, user):
             return True
         others = sum(1 for k in self._following if not self.engine.is_followed(k))
@@ -216,6 +240,18 @@ class HubBackend:
         users every poll cost a hub with 5,000 users 20x its idle CPU (issue 11)."""
         await self.identify()
         client = self.require_client()
+        link = self.status_link
+        if link is not None:
+            link.want()
+            if link.state == "connecting":
+                await link.wait_connected(1.0)  # a panel just shown: its first view, not a hub read
+            if link.connected:
+                own = self.own_user
+                viewed: list[Resource] = []
+                for user_model in link.users():
+                    if self.can_list_all or user_model.get("name") == own:
+                        viewed.extend(self._user_resources(user_model))
+                return viewed
         if self.can_list_all:
             models = {str(u.get("name", "")): u for u in await client.list_users(state="active")}
             for user in models:
@@ -309,8 +345,17 @@ class HubBackend:
         )
 
     async def reread_user(self, user: str, *, doing: str | None = None) -> None:
-        """Re-read one user's servers for an action and put them in the state at once."""
-        model = await self.require_client().get_user(user, doing=doing)
+        """Re-read one user's servers for an action and put them in the state at once (through
+        the hub service when it is used: every panel then sees the change at once, and this
+        panel's view holds no model older than this read)."""
+        model: dict[str, Any] | None = None
+        if self._via_service() and self.status_link is not None:
+            try:
+                model = await self.status_link.refresh_user(user)
+            except PanelError as exc:
+                self.engine.log.info("Reading %s through the hub service failed: %s", user, exc.message)
+        if model is None:
+            model = await self.require_client().get_user(user, doing=doing)
         # Kept only while nothing of theirs runs, starts or stops: a user in motion is in the
         # active list, and a model read mid-start must not stand for them once they stop.
         if any(is_active(server_status(m)) for m in server_models(model).values()):
@@ -331,6 +376,8 @@ class HubBackend:
     # -- progress ------------------------------------------------------------------------------
     def _follow(self, user: str, name: str) -> None:
         key = hub_key(user, name)
+        if self._via_service():
+            return  # the hub service follows it, once for every panel
         if key not in self._following:
             self._following[key] = asyncio.ensure_future(self._follow_progress(user, name))
 
@@ -362,8 +409,13 @@ class HubBackend:
     def _on_progress_event(self, user: str, name: str, event: dict[str, Any]) -> None:
         key = hub_key(user, name)
         current = self._current(user, name)
-        if current is None or key in self._stop_asked:
+        if key in self._stop_asked:
             return  # events of a start we have since asked to stop tell nothing new
+        if current is None:
+            # The hub service's view may bring a start's progress before its row: kept for it.
+            if not event.get("ready") and not event.get("failed") and isinstance(event.get("progress"), (int, float)):
+                self._progress[key] = {"progress": event["progress"], "message": event.get("message")}
+            return
         updated = dict(current)
         if event.get("failed"):
             message = str(event.get("message") or "Spawn failed")
@@ -556,5 +608,7 @@ class HubBackend:
     async def close(self) -> None:
         for task in list(self._following.values()) + list(self._background):
             task.cancel()
+        if self.status_link is not None:
+            await self.status_link.close()
         if self.client is not None:
             await self.client.aclose()

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from ..errors import BadRequest, Conflict, Forbidden, NotFound, PanelError, UpstreamBusy, UpstreamError
-from ..upstream import UpstreamClient, UpstreamResponse
+from ..upstream import STREAM_CONNECTIONS, UpstreamClient, UpstreamResponse
 from .scopes import SCOPES_HINT
 
 PAGINATION_ACCEPT = "application/jupyterhub-pagination+json"
@@ -35,14 +35,24 @@ def server_path(user: str, name: str) -> str:
 class HubClient(UpstreamClient):
     """A JupyterHub API client authenticated with ``c.SaturnPanel.hub_api_token``."""
 
-    def __init__(self, api_url: str, token: str, *, request_timeout: float) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        *,
+        request_timeout: float,
+        url_setting: str = "c.SaturnPanel.hub_api_url (or JUPYTERHUB_API_URL)",
+        token_setting: str = "c.SaturnPanel.hub_api_token (or JUPYTERHUB_API_TOKEN)",
+        stream_connections: int = STREAM_CONNECTIONS,
+    ) -> None:
         super().__init__(
             api_url,
             token,
             service="JupyterHub",
             request_timeout=request_timeout,
-            url_setting="c.SaturnPanel.hub_api_url (or JUPYTERHUB_API_URL)",
-            token_setting="c.SaturnPanel.hub_api_token (or JUPYTERHUB_API_TOKEN)",
+            url_setting=url_setting,
+            token_setting=token_setting,
+            stream_connections=stream_connections,
         )
 
     @staticmethod

@@ -172,6 +172,19 @@ class HubScopes:
         panel offers and sends. Where it cannot tell, the hub is asked and judges."""
         return self.verdict(scope, user, server) is not False
 
+    def only_for_user(self, scope: str, user: str) -> bool:
+        """Whether ``scope`` is granted for nothing but ``user`` and their servers (or not at all)."""
+        filters = self._filters.get(scope, {})
+        if filters is None:
+            return False
+        for kind, values in filters.items():
+            if kind == "user" and values == {user}:
+                continue
+            if kind == "server" and all(v.startswith(f"{user}/") for v in values):
+                continue
+            return False
+        return True
+
     def allows_any(self, scope: str) -> bool:
         """True when ``scope`` is granted for anything at all (any filter)."""
         return scope in self._filters
