@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -193,8 +195,33 @@ def status_setting() -> str:
     return "saturn-panel-status"  # the default: found by name through the hub
 
 
+@pytest.fixture(scope="module")
+def garbage_service() -> Iterator[str]:
+    """A "service" whose view stream is an HTML page's worth of nonsense."""
+
+    class Garbage(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            self.wfile.write(b"event: view\ndata: <html>Bad gateway</html>\n\n")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/services/saturn-panel-status/"
+    server.shutdown()
+
+
 @pytest.fixture
-def panel_config(service_hub: LocalHub, bob_server_token: str, status_setting: str) -> dict[str, Any]:
+def panel_config(
+    service_hub: LocalHub, bob_server_token: str, status_setting: str, request: pytest.FixtureRequest
+) -> dict[str, Any]:
+    if status_setting in ("garbage_service", "silent_server"):
+        status_setting = request.getfixturevalue(status_setting)
     return {
         "hub_api_url": service_hub.api_url,
         "hub_api_token": bob_server_token,
@@ -305,3 +332,26 @@ async def test_the_service_can_be_turned_off(jp_fetch: Any, status_setting: str)
     state = await panel_state(jp_fetch)
     assert state["statusService"] is None
     assert "" in await bob_rows(jp_fetch)
+
+
+@pytest.mark.parametrize("status_setting", ["garbage_service"])
+async def test_a_service_answering_garbage_is_set_aside_with_a_clear_state(
+    jp_fetch: Any, service_hub: LocalHub, status_setting: str
+) -> None:
+    state = await until_state(jp_fetch, "unavailable")
+    assert "unexpected" in state["statusService"]["message"]
+    assert state["message"] is None  # the hub section itself is fine
+    assert "" in await bob_rows(jp_fetch)
+
+
+@pytest.mark.parametrize("status_setting", ["silent_server"])
+async def test_a_hung_service_delays_a_read_once_and_the_panel_reads_the_hub_itself(
+    jp_fetch: Any, service_hub: LocalHub, status_setting: str
+) -> None:
+    # The first read waits for the service 1 s at most, then reads the hub: the rows come (the
+    # browser hears of them on the event bus) instead of waiting for a service that never answers.
+    await until_row(jp_fetch, "", "stopped", timeout=10.0)
+    for _ in range(5):
+        assert "" in await bob_rows(jp_fetch)
+    state = await panel_state(jp_fetch)
+    assert state["statusService"]["state"] == "connecting" and state["message"] is None

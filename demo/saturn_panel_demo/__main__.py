@@ -51,6 +51,9 @@ def demo_stack(args: argparse.Namespace) -> PanelStack:
         stop_delay=1.0,
         singleuser="lab",
         port=port_or_free(args.hub_port),
+        # The panel's hub service, as the README sets it up: every panel of the hub (this Lab's
+        # and those in the hub's servers) reads the hub through it.
+        status_service="managed",
     )
     simulator: Any = None
     if not args.no_saturn:

@@ -243,8 +243,7 @@ class HubBackend:
         link = self.status_link
         if link is not None:
             link.want()
-            if link.state == "connecting":
-                await link.wait_connected(1.0)  # a panel just shown: its first view, not a hub read
+            await link.wait_connected(1.0)  # a panel just shown: its first view, not a hub read
             if link.connected:
                 own = self.own_user
                 viewed: list[Resource] = []

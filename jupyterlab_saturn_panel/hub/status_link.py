@@ -72,6 +72,7 @@ class StatusServiceLink:
         self._task: asyncio.Task[None] | None = None
         self._last_line = 0.0
         self._next_try = 0.0
+        self._waited = False
 
     @property
     def name(self) -> str | None:
@@ -100,6 +101,11 @@ class StatusServiceLink:
             self._task = asyncio.ensure_future(self._run())
 
     async def wait_connected(self, timeout: float) -> None:
+        """Wait for the first view of a link just opened (a panel just shown reads no hub for it);
+        once only per opening, so a service that hangs delays no read after the first."""
+        if self.state != "connecting" or self._waited:
+            return
+        self._waited = True
         try:
             await asyncio.wait_for(self._connected.wait(), timeout)
         except asyncio.TimeoutError:
@@ -141,6 +147,7 @@ class StatusServiceLink:
         self.on_change()
 
     def _forget(self) -> None:
+        self._waited = False
         self._models.clear()
         self._read_numbers.clear()
         self._connected.clear()
