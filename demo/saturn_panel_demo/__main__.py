@@ -22,7 +22,16 @@ from .local_hub import LocalHub
 
 DEMO_USER = "alice"
 #: What the demo gives Lab's hub token: everything the panel uses (alice is a hub admin).
-DEMO_HUB_SCOPES = ["list:users", "read:users", "read:servers", "servers", "access:servers"]
+#: The demo Lab's token: an admin's, as the README's server_token_scopes give it, with the
+#: look-up of the panel's hub service.
+DEMO_HUB_SCOPES = [
+    "list:users",
+    "read:users",
+    "read:servers",
+    "servers",
+    "access:servers",
+    "read:services!service=saturn-panel-status",
+]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -243,9 +243,23 @@ class StatusHandler(ServiceHandler):
         )
 
 
+class RootHandler(ServiceHandler):
+    """What this is, for whoever opens the service's page (the hub checks it is up there too)."""
+
+    async def get(self) -> None:
+        self.write_json(
+            {
+                "service": "jupyterlab-saturn-panel hub service",
+                "api": ["api/view", "api/view/stream", "api/users/{name}/refresh", "api/status"],
+                "auth": "Authorization: token <a JupyterHub token>",
+            }
+        )
+
+
 def routes(prefix: str) -> list[tuple[str, type[web.RequestHandler]]]:
     """The service's routes under ``prefix`` (ends with ``/``)."""
     return [
+        (prefix, RootHandler),
         (prefix + r"api/view", ViewHandler),
         (prefix + r"api/view/stream", ViewStreamHandler),
         (prefix + r"api/users/([^/]+)/refresh", RefreshUserHandler),
