@@ -244,6 +244,10 @@ class HubBackend:
         if link is not None:
             link.want()
             await link.wait_connected(1.0)  # a panel just shown: its first view, not a hub read
+            if link.connected and link.hub_failure:
+                # The service cannot read the hub either: the rows are the last known, as when
+                # the panel reads the hub itself and it fails.
+                raise Unavailable(f"JupyterHub cannot be read (the hub service says: {link.hub_failure})")
             if link.connected:
                 own = self.own_user
                 viewed: list[Resource] = []

@@ -64,6 +64,8 @@ class StatusServiceLink:
         self.log = log
         self.state = "idle"  # idle | connecting | connected | absent | unavailable
         self.message: str | None = None
+        #: Why the service cannot read the hub now (its words), None while it reads it fine.
+        self.hub_failure: str | None = None
         self.client: UpstreamClient | None = None
         self._models: dict[str, dict[str, Any]] = {}
         self._read_numbers: dict[str, int] = {}
@@ -235,6 +237,10 @@ class StatusServiceLink:
     def _on_event(self, kind: str, data: Any) -> None:
         if not isinstance(data, dict):
             raise ValueError("an event that is not an object")
+        hub = data.get("hub")
+        if kind in ("view", "users") and isinstance(hub, dict):
+            failure = hub.get("message")
+            self.hub_failure = str(failure) if failure else None
         if kind == "view":
             self._forget()
             self._take_users(data.get("users"), replace=True)

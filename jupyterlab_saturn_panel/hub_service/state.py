@@ -127,7 +127,11 @@ class HubState:
     async def _loop(self) -> None:
         while True:
             if self._listeners:
-                await self.poll()
+                try:
+                    await self.poll()
+                except Exception:  # a bug must not stop the reads for every panel; it is logged
+                    self.log.exception("Reading the hub failed unexpectedly")
+                    self.failures += 1
                 delay: float | None = self._interval()
             else:
                 delay = None  # nobody watches: the hub is not read until someone does
@@ -149,16 +153,23 @@ class HubState:
             return
         finally:
             self._polled_once.set()
+        recovered = self.error is not None
         self.failures = 0
         self.error = None
         self.last_read = time.time()
         changed: set[str] = set()
+        unread: set[str] = set()
         now_active = {str(model.get("name", "")): model for model in users}
         for user in sorted(self.active - now_active.keys()):
             # Their servers all stopped: one read, so their rows say so (the active list no longer
             # has them), then kept for ``recent_window``.
             self.left_at[user] = time.monotonic()
-            model = await self._read_user_now(user)
+            try:
+                model = await self._read_user_now(user)
+            except PanelError as exc:
+                self.log.info("Reading %s, who no longer runs anything, failed: %s", user, exc.message)
+                unread.add(user)  # tried again at the next poll
+                continue
             changed.add(user)
             if model is None:
                 self.left_at.pop(user, None)
@@ -166,10 +177,10 @@ class HubState:
             self.left_at.pop(user, None)
             if self._store(user, model):
                 changed.add(user)
-        self.active = set(now_active)
+        self.active = set(now_active) | unread
         changed |= self._forget_old()
-        if changed:
-            self._tell("users", changed)
+        if changed or recovered:
+            self._tell("users", changed)  # (empty: the views re-send the hub's status, fine again)
 
     def _forget_old(self) -> set[str]:
         """Drop users neither active, nor recently active, nor needed by an open view."""

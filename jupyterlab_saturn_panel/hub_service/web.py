@@ -192,6 +192,8 @@ class ViewStreamHandler(ViewHandler):
                     self.write(": keepalive\n\n")
                     await self.flush()
                     continue
+                if kind == "closed":
+                    break
                 await self._send(kind, payload)
         except StreamClosedError:
             pass
