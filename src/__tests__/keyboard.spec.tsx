@@ -1,7 +1,9 @@
 /**
- * The panel with the keyboard (issue 12): arrow keys between rows, the focus
- * kept in a row whose button went away, one tab stop per action, a named
- * server's name beside its display name, sections remembered.
+ * The panel with the keyboard (issues 12 and 19): arrow keys between rows and
+ * across sections, the filter one key from the first row, Escape back to
+ * where the focus was, the focus kept in a row whose button went away, one
+ * tab stop per action, a named server's name beside its display name,
+ * sections remembered.
  */
 import { StateDB } from '@jupyterlab/statedb';
 import { nullTranslator } from '@jupyterlab/translation';
@@ -10,17 +12,32 @@ import { AccordionPanel, Widget } from '@lumino/widgets';
 
 import { SaturnPanel } from '../components/panel';
 import { ResourceModel } from '../model';
-import { config, hubServer, resource } from './fixtures';
+import {
+  config,
+  hubServer,
+  resource,
+  saturnJob,
+  saturnWorkspace
+} from './fixtures';
 import { waitFor } from './dom';
 
 const URL = 'http://127.0.0.1:8000/user/alice/dev/';
+const WS = '0123456789abcdef0123456789abcdef';
+const JOB = 'fedcba9876543210fedcba9876543210';
 
 function row(panel: Widget, key: string): HTMLElement | null {
   return panel.node.querySelector(`.jp-SaturnPanel-row[data-key="${key}"]`);
 }
 
-function press(target: Element, key: string): void {
-  target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+/** Press a key; returns whether something handled it (its default prevented). */
+function press(target: Element, key: string): boolean {
+  const event = new KeyboardEvent('keydown', {
+    key,
+    bubbles: true,
+    cancelable: true
+  });
+  target.dispatchEvent(event);
+  return event.defaultPrevented;
 }
 
 describe('the panel with the keyboard', () => {
@@ -79,12 +96,124 @@ describe('the panel with the keyboard', () => {
     expect(document.activeElement).toBe(
       row(panel, 'hub/bob/')!.querySelector('button')
     );
-    press(document.activeElement!, 'ArrowDown'); // the last row stays
-    expect(document.activeElement).toBe(
-      row(panel, 'hub/bob/')!.querySelector('button')
-    );
     press(document.activeElement!, 'Home');
     expect(document.activeElement).toBe(start);
+  });
+
+  it('walks from the filter through every section with the arrow keys, titles included', async () => {
+    model.applySnapshot([
+      resource(hubServer('alice', '')),
+      resource(hubServer('alice', 'dev')),
+      resource(saturnWorkspace(WS, 'analysis')),
+      resource(saturnJob(JOB, 'train-model'))
+    ]);
+    const filter = await waitFor(() =>
+      panel.node.querySelector<HTMLInputElement>('.jp-SaturnPanel-filter input')
+    );
+    await waitFor(() => row(panel, `saturn/job/${JOB}`));
+    const titles = Array.from(
+      panel.node.querySelectorAll<HTMLElement>('.lm-AccordionPanel-title')
+    );
+    expect(titles).toHaveLength(3);
+    const [hubTitle, saturnTitle, jobsTitle] = titles;
+    const inRow = (key: string) =>
+      row(panel, key)!.contains(document.activeElement);
+
+    // One Tab from the filter: the first row (not refresh, a title, "+").
+    filter.focus();
+    expect(press(filter, 'Tab')).toBe(true);
+    expect(inRow('hub/alice/')).toBe(true);
+    // ↓ from the filter too.
+    filter.focus();
+    press(filter, 'ArrowDown');
+    expect(inRow('hub/alice/')).toBe(true);
+
+    // ↓ down the whole panel: rows, then the next section's title, its rows.
+    const down: Array<() => boolean> = [
+      () => inRow('hub/alice/dev'),
+      () => document.activeElement === saturnTitle,
+      () => inRow(`saturn/workspace/${WS}`),
+      () => document.activeElement === jobsTitle,
+      () => inRow(`saturn/job/${JOB}`),
+      () => inRow(`saturn/job/${JOB}`) // the last row stays
+    ];
+    for (const [i, check] of down.entries()) {
+      press(document.activeElement!, 'ArrowDown');
+      expect([i, check()]).toEqual([i, true]);
+    }
+    // ↑ back up, symmetric, to the first title and the filter.
+    const up: Array<() => boolean> = [
+      () => document.activeElement === jobsTitle,
+      () => inRow(`saturn/workspace/${WS}`),
+      () => document.activeElement === saturnTitle,
+      () => inRow('hub/alice/dev'),
+      () => inRow('hub/alice/'),
+      () => document.activeElement === hubTitle,
+      () => document.activeElement === filter
+    ];
+    for (const [i, check] of up.entries()) {
+      press(document.activeElement!, 'ArrowUp');
+      expect([i, check()]).toEqual([i, true]);
+    }
+
+    // A collapsed section: ↓ on its title goes to the next title.
+    (panel.content as AccordionPanel).collapse(1);
+    saturnTitle.focus();
+    press(saturnTitle, 'ArrowDown');
+    expect(document.activeElement).toBe(jobsTitle);
+    press(jobsTitle, 'ArrowUp');
+    expect(document.activeElement).toBe(saturnTitle);
+    press(saturnTitle, 'ArrowUp');
+    expect(inRow('hub/alice/dev')).toBe(true);
+  });
+
+  it('gives the focus back with Escape to where it was before the panel', async () => {
+    const editor = document.createElement('textarea');
+    document.body.appendChild(editor);
+    model.applySnapshot([resource(hubServer('alice', ''))]);
+    const alice = await waitFor(() => row(panel, 'hub/alice/'));
+    editor.focus();
+    (alice.querySelector('button') as HTMLElement).focus();
+    expect(press(document.activeElement!, 'Escape')).toBe(true);
+    expect(document.activeElement).toBe(editor);
+
+    // In a filter with text, Escape empties it first.
+    const filter = panel.node.querySelector<HTMLInputElement>(
+      '.jp-SaturnPanel-filter input'
+    )!;
+    model.filter = 'ali';
+    filter.focus();
+    press(filter, 'Escape');
+    expect(model.filter).toBe('');
+    expect(document.activeElement).toBe(filter);
+    press(filter, 'Escape');
+    expect(document.activeElement).toBe(editor);
+    editor.remove();
+  });
+
+  it("activates the shell's current widget on Escape when the element that had the focus is gone", async () => {
+    const other = new SaturnPanel({
+      model,
+      commands,
+      translator: nullTranslator,
+      shell: {
+        currentWidget: Object.assign(new Widget(), { id: 'notebook-1' }),
+        activateById: id => activated.push(id)
+      }
+    });
+    const activated: string[] = [];
+    panel.dispose();
+    panel = other;
+    Widget.attach(panel, document.body);
+    const gone = document.createElement('button');
+    document.body.appendChild(gone);
+    gone.focus();
+    gone.remove();
+    model.applySnapshot([resource(hubServer('alice', ''))]);
+    const alice = await waitFor(() => row(panel, 'hub/alice/'));
+    (alice.querySelector('button') as HTMLElement).focus();
+    press(document.activeElement!, 'Escape');
+    expect(activated).toEqual(['notebook-1']);
   });
 
   it('keeps the focus in a row whose button went away', async () => {

@@ -2,7 +2,7 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { nullTranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
-import { Widget } from '@lumino/widgets';
+import { AccordionPanel, Widget } from '@lumino/widgets';
 
 import { ActionNotifier, addCommands } from '../commands';
 import { SaturnPanel } from '../components/panel';
@@ -228,6 +228,10 @@ describe('SaturnPanel', () => {
     const saturn = panel.node.querySelector('[data-section="saturn"]')!;
     await waitFor(() => saturn.textContent?.includes('not configured'));
     expect(saturn.textContent).toContain('c.SaturnPanel.saturn_url');
+    // Said once: the jobs section has a line, not a second notice.
+    const jobs = panel.node.querySelector('[data-section="jobs"]')!;
+    expect(jobs.querySelector('.jp-SaturnPanel-notice')).toBeNull();
+    expect(jobs.textContent).toBe('Saturn Cloud is not configured.');
     expect(hub.textContent).toContain('servers!user');
     expect(hub.textContent).toContain('c.Spawner.server_token_scopes');
     expect(hub.textContent).toContain('cannot start servers');
@@ -319,7 +323,7 @@ describe('SaturnPanel', () => {
     expect(commands.isEnabled(CommandIDs.remove)).toBe(false);
   });
 
-  it("keeps a stale backend's rows, marked as last known, with the same notice in each of its sections", async () => {
+  it("keeps a stale backend's rows, marked as last known, under one compact notice for the backend", async () => {
     const { model, panel, commands } = env;
     const lastGoodRead = new Date(Date.now() - 120_000).toISOString();
     model.applyBackends(
@@ -354,35 +358,61 @@ describe('SaturnPanel', () => {
     ]);
     const saturn = panel.node.querySelector('[data-section="saturn"]')!;
     const jobs = panel.node.querySelector('[data-section="jobs"]')!;
-    const notice = await waitFor(() =>
+    const n = await waitFor(() =>
       saturn.querySelector('.jp-SaturnPanel-notice[data-condition="stale"]')
     );
-    const jobsNotice = await waitFor(() =>
-      jobs.querySelector('.jp-SaturnPanel-notice[data-condition="stale"]')
+    await waitFor(() =>
+      row(panel, 'saturn/job/fedcba9876543210fedcba9876543210')
     );
-    expect(jobsNotice).not.toBeNull();
-    for (const n of [notice, jobsNotice]) {
-      expect(n.querySelector('.jp-SaturnPanel-noticeTitle')!.textContent).toBe(
-        'Saturn Cloud is not answering (503).'
-      );
-      expect(n.querySelector('.jp-SaturnPanel-noticeStale')!.textContent).toBe(
-        'Shown below: the last known state, as of 2 minutes ago. Actions that need Saturn Cloud are paused.'
-      );
-      expect(n.querySelector('.jp-SaturnPanel-noticeHint')!.textContent).toBe(
-        'Check c.SaturnPanel.saturn_url.'
-      );
-      // The address is in the details, not the headline.
-      const details = n.querySelector('details')!;
-      expect(details.querySelector('summary')!.textContent).toBe('Details');
-      expect(details.textContent).toContain('https://saturn.internal/api/user');
-      const retry = n.querySelector(
-        'button[aria-label="Retry reading Saturn Cloud"]'
-      ) as HTMLButtonElement;
-      expect(retry.disabled).toBe(false);
-    }
-    // Announced once only.
-    expect(notice.getAttribute('role')).toBe('alert');
-    expect(jobsNotice.getAttribute('role')).toBe('status');
+    // One notice for Saturn Cloud: not repeated over the jobs.
+    expect(
+      panel.node.querySelectorAll(
+        '.jp-SaturnPanel-notice[data-backend="saturn"]'
+      )
+    ).toHaveLength(1);
+    expect(jobs.querySelector('.jp-SaturnPanel-notice')).toBeNull();
+    // A sentence and Retry on its line; the rest behind "Details".
+    const line = n.querySelector('.jp-SaturnPanel-noticeLine')!;
+    expect(line.querySelector('.jp-SaturnPanel-noticeTitle')!.textContent).toBe(
+      'Saturn Cloud is not answering: below is its last known state.'
+    );
+    const retry = line.querySelector(
+      'button[aria-label="Retry reading Saturn Cloud"]'
+    ) as HTMLButtonElement;
+    expect(retry.disabled).toBe(false);
+    expect(retry.classList.contains('jp-mod-accept')).toBe(true);
+    const details = n.querySelector('details')!;
+    expect(details.open).toBe(false);
+    expect(details.querySelector('summary')!.textContent).toBe('Details');
+    expect(
+      details.querySelector('.jp-SaturnPanel-noticeMessage')!.textContent
+    ).toBe('Saturn Cloud is not answering (503).');
+    expect(
+      details.querySelector('.jp-SaturnPanel-noticeStale')!.textContent
+    ).toBe(
+      'Shown below: the last known state, as of 2 minutes ago. Actions that need Saturn Cloud are paused.'
+    );
+    expect(
+      details.querySelector('.jp-SaturnPanel-noticeHint')!.textContent
+    ).toBe('Check c.SaturnPanel.saturn_url.');
+    // The address is in the details, not the sentence.
+    expect(details.textContent).toContain('https://saturn.internal/api/user');
+    expect(n.getAttribute('role')).toBe('alert');
+
+    // The Saturn Cloud section collapsed: the notice moves to the jobs.
+    const accordion = panel.content as AccordionPanel;
+    accordion.collapse(1);
+    await waitFor(() => jobs.querySelector('.jp-SaturnPanel-notice'));
+    accordion.expand(1);
+    await waitFor(() => !jobs.querySelector('.jp-SaturnPanel-notice'));
+    expect(
+      saturn.querySelectorAll('.jp-SaturnPanel-notice[data-backend="saturn"]')
+    ).toHaveLength(1);
+    // The Saturn Cloud section hidden by a setting: the jobs hold it.
+    panel.setSectionVisible('saturn', false);
+    await waitFor(() => jobs.querySelector('.jp-SaturnPanel-notice'));
+    panel.setSectionVisible('saturn', true);
+    await waitFor(() => !jobs.querySelector('.jp-SaturnPanel-notice'));
 
     const ws = row(panel, `saturn/workspace/${WS}`)!;
     expect(ws.dataset.stale).toBe('true');
@@ -420,7 +450,7 @@ describe('SaturnPanel', () => {
     );
   });
 
-  it('shows Retry busy while the refresh runs, in every section of the backend', async () => {
+  it('shows Retry busy while the refresh runs', async () => {
     const { model, panel } = env;
     model.applyBackends(config({ hub: { reachable: false, message: null } }));
     model.applySnapshot([]);
@@ -430,6 +460,9 @@ describe('SaturnPanel', () => {
     );
     expect(
       notice.querySelector('.jp-SaturnPanel-noticeTitle')!.textContent
+    ).toBe('JupyterHub is not answering.');
+    expect(
+      notice.querySelector('.jp-SaturnPanel-noticeMessage')!.textContent
     ).toBe('JupyterHub is not answering right now.');
     model.setRefreshing('hub', true);
     const busy = await waitFor(() =>

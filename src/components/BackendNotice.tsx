@@ -2,9 +2,9 @@
  * What a section says about its backend: not configured, not answering or
  * answering with an error (its rows are then the last known state, with the
  * time of the last good read and a Retry), or a token that lacks scopes.
- * Every section of a backend shows the same notice: one sentence (the
- * server's `message`, never an internal address), then the hint, then the
- * details for whoever configures the panel behind a "Details" disclosure.
+ * One notice per backend, compact (issue 19): a sentence of our own and,
+ * when the backend does not answer, Retry; the server's `message`, the hint
+ * and the details behind a disclosure.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
@@ -32,18 +32,18 @@ export interface IBackendNoticeProps {
    * The current time (epoch ms), for "as of 2 minutes ago".
    */
   readonly now: number;
-  /**
-   * Announce an error to assistive technologies (role `alert`): true in the
-   * backend's first section only, so the same notice is not read twice.
-   */
-  readonly announce?: boolean;
 }
 
 /**
- * A notice for a backend, or null when there is nothing to say.
+ * A backend's notice, or null when there is nothing to say: one sentence
+ * (and Retry when the backend does not answer) on one or two lines, so the
+ * rows stay in view under it; the backend's own message, the time of the last
+ * good read, the hint and the details behind a "Details" disclosure. Shown
+ * once per backend (see `SectionBody`), announced (role `alert`) when the
+ * backend fails.
  */
 export function BackendNotice(props: IBackendNoticeProps): JSX.Element | null {
-  const { backend, context, now, announce = true } = props;
+  const { backend, context, now } = props;
   const { model, trans } = context;
   const config = model.config;
   if (!config) {
@@ -51,8 +51,8 @@ export function BackendNotice(props: IBackendNoticeProps): JSX.Element | null {
   }
   const state = config[backend];
   const condition = backendCondition(config, backend);
+  const name = backendName(backend, trans);
   const detail = backendDetail(state);
-  const details = detail ? <Details detail={detail} trans={trans} /> : null;
 
   if (condition === 'unconfigured') {
     return (
@@ -62,13 +62,24 @@ export function BackendNotice(props: IBackendNoticeProps): JSX.Element | null {
         data-backend={backend}
         data-condition={condition}
       >
-        <p className="jp-SaturnPanel-noticeTitle">
-          {backendHeadline(state, backend, trans)}
-        </p>
-        <p className="jp-SaturnPanel-noticeHint">
-          {state.hint ?? Private.configureHint(backend, trans)}
-        </p>
-        {details}
+        <div className="jp-SaturnPanel-noticeLine">
+          <p className="jp-SaturnPanel-noticeTitle">
+            {trans.__('%1 is not configured.', name)}
+          </p>
+        </div>
+        <Details trans={trans} summary={trans.__('How to configure it')}>
+          {state.message && (
+            <p className="jp-SaturnPanel-noticeMessage">
+              {backendHeadline(state, backend, trans)}
+            </p>
+          )}
+          <p className="jp-SaturnPanel-noticeHint">
+            {state.hint ?? Private.configureHint(backend, trans)}
+          </p>
+          {detail && (
+            <pre className="jp-SaturnPanel-noticeDetail">{detail}</pre>
+          )}
+        </Details>
       </div>
     );
   }
@@ -76,50 +87,63 @@ export function BackendNotice(props: IBackendNoticeProps): JSX.Element | null {
     const refreshing = model.isRefreshing(backend);
     const asOf = lastGoodReadText(state, now, trans);
     const hasRows = model.resources.some(r => r.backend === backend);
+    const answering = state.reachable;
+    let sentence: string;
+    if (hasRows) {
+      sentence = answering
+        ? trans.__('%1 could not be read: below is its last known state.', name)
+        : trans.__('%1 is not answering: below is its last known state.', name);
+    } else {
+      sentence = answering
+        ? trans.__('%1 could not be read.', name)
+        : trans.__('%1 is not answering.', name);
+    }
     return (
       <div
         className="jp-SaturnPanel-notice jp-mod-error"
-        role={announce ? 'alert' : 'status'}
+        role="alert"
         data-backend={backend}
         data-condition={condition}
       >
-        <p className="jp-SaturnPanel-noticeTitle">
-          {backendHeadline(state, backend, trans)}
-        </p>
-        {hasRows && (
-          <p className="jp-SaturnPanel-noticeStale">
-            {asOf
-              ? trans.__(
-                  'Shown below: the last known state, %1. Actions that need %2 are paused.',
-                  asOf,
-                  backendName(backend, trans)
-                )
-              : trans.__(
-                  'Shown below: the last known state. Actions that need %1 are paused.',
-                  backendName(backend, trans)
-                )}
-          </p>
-        )}
-        <p className="jp-SaturnPanel-noticeHint">
-          {state.hint ?? Private.unreachableHint(backend, trans)}
-        </p>
-        {details}
-        <div className="jp-SaturnPanel-noticeActions">
+        <div className="jp-SaturnPanel-noticeLine">
+          <p className="jp-SaturnPanel-noticeTitle">{sentence}</p>
           <Button
             small
-            className="jp-SaturnPanel-noticeRetry"
+            className="jp-mod-styled jp-mod-accept jp-SaturnPanel-noticeRetry"
             disabled={refreshing}
             aria-busy={refreshing}
-            aria-label={trans.__(
-              'Retry reading %1',
-              backendName(backend, trans)
-            )}
-            title={trans.__('Read %1 again now', backendName(backend, trans))}
+            aria-label={trans.__('Retry reading %1', name)}
+            title={trans.__('Read %1 again now', name)}
             onClick={() => void retryBackend(model, backend, trans)}
           >
             {refreshing ? trans.__('Retrying…') : trans.__('Retry')}
           </Button>
         </div>
+        <Details trans={trans} summary={trans.__('Details')}>
+          <p className="jp-SaturnPanel-noticeMessage">
+            {backendHeadline(state, backend, trans)}
+          </p>
+          {hasRows && (
+            <p className="jp-SaturnPanel-noticeStale">
+              {asOf
+                ? trans.__(
+                    'Shown below: the last known state, %1. Actions that need %2 are paused.',
+                    asOf,
+                    name
+                  )
+                : trans.__(
+                    'Shown below: the last known state. Actions that need %1 are paused.',
+                    name
+                  )}
+            </p>
+          )}
+          <p className="jp-SaturnPanel-noticeHint">
+            {state.hint ?? Private.unreachableHint(backend, trans)}
+          </p>
+          {detail && (
+            <pre className="jp-SaturnPanel-noticeDetail">{detail}</pre>
+          )}
+        </Details>
       </div>
     );
   }
@@ -136,49 +160,61 @@ export function BackendNotice(props: IBackendNoticeProps): JSX.Element | null {
       data-backend={backend}
       data-condition="limited"
     >
-      {state.message && (
-        <p className="jp-SaturnPanel-noticeMessage">
-          {backendHeadline(state, backend, trans)}
-        </p>
-      )}
-      {cannot.length > 0 && (
+      <div className="jp-SaturnPanel-noticeLine">
         <p className="jp-SaturnPanel-noticeTitle">
-          {trans.__('The token in use cannot %1.', cannot.join(', '))}
+          {cannot.length > 0
+            ? trans.__('The token in use cannot %1.', cannot.join(', '))
+            : backendHeadline(state, backend, trans)}
         </p>
+      </div>
+      {(missingScopes.length > 0 ||
+        cannot.length > 0 ||
+        state.hint ||
+        detail) && (
+        <Details trans={trans} summary={trans.__('Details')}>
+          {state.message && cannot.length > 0 && (
+            <p className="jp-SaturnPanel-noticeMessage">
+              {backendHeadline(state, backend, trans)}
+            </p>
+          )}
+          {missingScopes.length > 0 && (
+            <p className="jp-SaturnPanel-noticeScopes">
+              {trans.__('Missing JupyterHub scopes:')}{' '}
+              {missingScopes.map((scope, i) => (
+                <React.Fragment key={scope}>
+                  {i > 0 && ', '}
+                  <code>{scope}</code>
+                </React.Fragment>
+              ))}
+            </p>
+          )}
+          {(missingScopes.length > 0 || cannot.length > 0 || state.hint) && (
+            <p className="jp-SaturnPanel-noticeHint">
+              {state.hint ?? Private.scopesHint(config, trans)}
+            </p>
+          )}
+          {detail && (
+            <pre className="jp-SaturnPanel-noticeDetail">{detail}</pre>
+          )}
+        </Details>
       )}
-      {missingScopes.length > 0 && (
-        <p className="jp-SaturnPanel-noticeScopes">
-          {trans.__('Missing JupyterHub scopes:')}{' '}
-          {missingScopes.map((scope, i) => (
-            <React.Fragment key={scope}>
-              {i > 0 && ', '}
-              <code>{scope}</code>
-            </React.Fragment>
-          ))}
-        </p>
-      )}
-      {(missingScopes.length > 0 || cannot.length > 0 || state.hint) && (
-        <p className="jp-SaturnPanel-noticeHint">
-          {state.hint ?? Private.scopesHint(config, trans)}
-        </p>
-      )}
-      {details}
     </div>
   );
 }
 
 /**
- * The details of a notice, for whoever configures the panel, behind a
- * disclosure.
+ * The rest of a notice, for whoever wants to know more or configures the
+ * panel, behind a disclosure (closed at first).
  */
 function Details(props: {
-  readonly detail: string;
   readonly trans: TranslationBundle;
+  readonly summary: string;
+  readonly children?: React.ReactNode;
 }): JSX.Element {
   return (
     <details className="jp-SaturnPanel-noticeDetails">
-      <summary>{props.trans.__('Details')}</summary>
-      <pre className="jp-SaturnPanel-noticeDetail">{props.detail}</pre>
+      <summary>{props.summary}</summary>
+      <div className="jp-SaturnPanel-noticeBody">{props.children}</div>
     </details>
   );
 }

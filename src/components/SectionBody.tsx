@@ -1,5 +1,6 @@
 /**
- * The body of a section: the backend's notice, then its resources.
+ * The body of a section: the backend's notice (in one section per backend),
+ * then its resources.
  *
  * Built for hubs of thousands of users (issue 11): a section renders nothing
  * while it is hidden (and catches up when shown), a list shows its first
@@ -10,13 +11,18 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
-import { Backend, backendCondition, isLastKnown, IResource } from '../api';
+import {
+  Backend,
+  backendCondition,
+  backendName,
+  isLastKnown,
+  IResource
+} from '../api';
 import type { IOwnerGroup } from '../model';
 import { BackendNotice } from './BackendNotice';
 import type { IPanelContext } from './context';
 import { JobRow } from './JobRow';
 import { ResourceRow } from './ResourceRow';
-import { onRowKeyDown } from './rowFocus';
 import { useNow } from './useNow';
 
 /**
@@ -39,6 +45,12 @@ export interface ISectionBodyProps {
    * Whether the section is on screen; a hidden one renders nothing.
    */
   readonly isShown?: () => boolean;
+  /**
+   * Whether this section shows its backend's notice: one section per
+   * backend does (the first one shown and expanded), so the Saturn Cloud
+   * notice is not repeated above the jobs. Default: it does.
+   */
+  readonly holdsNotice?: () => boolean;
 }
 
 /**
@@ -62,7 +74,8 @@ export class SectionBodyWidget extends ReactWidget {
    */
   constructor(
     private readonly _context: IPanelContext,
-    private readonly _section: SectionKind
+    private readonly _section: SectionKind,
+    private readonly _holdsNotice?: () => boolean
   ) {
     super();
     this.addClass('jp-SaturnPanel-sectionBody');
@@ -74,6 +87,7 @@ export class SectionBodyWidget extends ReactWidget {
         context={this._context}
         section={this._section}
         isShown={() => this.isVisible}
+        holdsNotice={this._holdsNotice}
       />
     );
   }
@@ -108,25 +122,26 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
     );
   }
   const backend: Backend = section === 'hub' ? 'hub' : 'saturn';
-  // The same notice in every section of a backend (the Jobs section too).
-  const notice = (
-    <BackendNotice
-      backend={backend}
-      context={context}
-      now={now}
-      announce={section !== 'jobs'}
-    />
-  );
-  if (backendCondition(config, backend) === 'unconfigured') {
+  // One notice per backend: in the first of its sections that is shown.
+  const holdsNotice = props.holdsNotice ? props.holdsNotice() : true;
+  const notice = holdsNotice ? (
+    <BackendNotice backend={backend} context={context} now={now} />
+  ) : null;
+  const condition = backendCondition(config, backend);
+  if (condition === 'unconfigured') {
     return (
-      <div className="jp-SaturnPanel-sectionContent" onKeyDown={onRowKeyDown}>
-        {notice}
+      <div className="jp-SaturnPanel-sectionContent">
+        {notice ?? (
+          <div className="jp-SaturnPanel-empty">
+            {trans.__('%1 is not configured.', backendName(backend, trans))}
+          </div>
+        )}
       </div>
     );
   }
   if (!model.hasSnapshot) {
     return (
-      <div className="jp-SaturnPanel-sectionContent" onKeyDown={onRowKeyDown}>
+      <div className="jp-SaturnPanel-sectionContent">
         {notice}
         <div className="jp-SaturnPanel-empty" role="status">
           {trans.__('Loading…')}
@@ -141,8 +156,15 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
     section === 'hub' ? 'server' : section === 'saturn' ? 'workspace' : 'job';
   if (lastKnown && model.count(backend, kind) === 0) {
     return (
-      <div className="jp-SaturnPanel-sectionContent" onKeyDown={onRowKeyDown}>
-        {notice}
+      <div className="jp-SaturnPanel-sectionContent">
+        {notice ?? (
+          <div className="jp-SaturnPanel-empty">
+            {trans.__(
+              'Nothing known yet: %1 could not be read.',
+              backendName(backend, trans)
+            )}
+          </div>
+        )}
       </div>
     );
   }
@@ -234,7 +256,7 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
     ) : null;
 
   return (
-    <div className="jp-SaturnPanel-sectionContent" onKeyDown={onRowKeyDown}>
+    <div className="jp-SaturnPanel-sectionContent">
       {notice}
       {empty ?? list}
       {searchHint}
@@ -467,9 +489,9 @@ interface IJobsContentProps {
   readonly context: IPanelContext;
   readonly now: number;
   /**
-   * The Saturn Cloud notice (the same as in the Saturn Cloud section).
+   * The Saturn Cloud notice, when this section holds it.
    */
-  readonly notice: JSX.Element;
+  readonly notice: JSX.Element | null;
   /**
    * The jobs are Saturn Cloud's last known state.
    */
@@ -516,7 +538,7 @@ function JobsContent(props: IJobsContentProps): JSX.Element {
     );
   }
   return (
-    <div className="jp-SaturnPanel-sectionContent" onKeyDown={onRowKeyDown}>
+    <div className="jp-SaturnPanel-sectionContent">
       {notice}
       {body}
     </div>

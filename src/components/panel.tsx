@@ -14,7 +14,7 @@ import type { CommandRegistry } from '@lumino/commands';
 import type { ReadonlyJSONValue } from '@lumino/coreutils';
 import type { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
-import { AccordionPanel } from '@lumino/widgets';
+import { AccordionPanel, Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { saturnPanelIcon } from '../icons';
@@ -22,7 +22,7 @@ import type { ResourceModel } from '../model';
 import { CommandIDs, PANEL_ID, TRANSLATION_DOMAIN } from '../tokens';
 import type { IPanelContext } from './context';
 import { PanelHeader } from './PanelHeader';
-import { forgetRowFocus } from './rowFocus';
+import { forgetRowFocus, onPanelKeyDown } from './rowFocus';
 import { HubSearch } from '../hubSearch';
 import { SectionBodyWidget, SectionKind } from './SectionBody';
 
@@ -54,6 +54,8 @@ export class SaturnPanel extends SidePanel {
     super({ translator: options.translator });
     const trans = options.translator.load(TRANSLATION_DOMAIN);
     this._hubSearch = new HubSearch({ model: options.model, trans });
+    this._model = options.model;
+    this._shell = options.shell ?? null;
     const context: IPanelContext = {
       model: options.model,
       commands: options.commands,
@@ -70,7 +72,16 @@ export class SaturnPanel extends SidePanel {
     header.addClass('jp-SaturnPanel-headerWidget');
     this.header.addWidget(header);
 
-    const hub = Private.createSection(context, 'hub', trans.__('JupyterHub'));
+    // One notice per backend: in the first of its sections that is shown
+    // and expanded (the Saturn Cloud notice is not repeated over the jobs).
+    const holdsNotice = (section: SectionKind) => () =>
+      this._noticeSection(section === 'hub' ? 'hub' : 'saturn') === section;
+    const hub = Private.createSection(
+      context,
+      'hub',
+      trans.__('JupyterHub'),
+      holdsNotice('hub')
+    );
     hub.toolbar.addItem(
       'create-server',
       new CommandToolbarButton({
@@ -82,7 +93,8 @@ export class SaturnPanel extends SidePanel {
     const saturn = Private.createSection(
       context,
       'saturn',
-      trans.__('Saturn Cloud')
+      trans.__('Saturn Cloud'),
+      holdsNotice('saturn')
     );
     saturn.toolbar.addItem(
       'create-from-recipe',
@@ -95,13 +107,19 @@ export class SaturnPanel extends SidePanel {
     const jobs = Private.createSection(
       context,
       'jobs',
-      trans.__('Saturn Jobs')
+      trans.__('Saturn Jobs'),
+      holdsNotice('jobs')
     );
     this._sections = { hub, saturn, jobs };
     this._order = ['hub', 'saturn', 'jobs'];
     this.addWidget(hub);
     this.addWidget(saturn);
     this.addWidget(jobs);
+    const accordion = this.content;
+    if (accordion instanceof AccordionPanel) {
+      // A section collapsed or expanded: the notice may move.
+      accordion.expansionToggled.connect(this._updateSections, this);
+    }
     if (options.state) {
       void this._rememberSections(options.state);
     }
@@ -120,6 +138,7 @@ export class SaturnPanel extends SidePanel {
     }
     if (!visible) {
       widget.parent = null;
+      this._updateSections();
       return;
     }
     // Insert at its place among the sections currently shown.
@@ -136,6 +155,7 @@ export class SaturnPanel extends SidePanel {
         content.node.appendChild(w.node);
       });
     }
+    this._updateSections();
   }
 
   /**
@@ -187,9 +207,42 @@ export class SaturnPanel extends SidePanel {
     return this._visibilityChanged;
   }
 
+  /**
+   * Give the focus back to where it was before the panel took it (Escape):
+   * the element that had it when it is still there, else the main area's
+   * current widget (a notebook, a console), as JupyterLab's shell knows it.
+   * Returns whether the focus went somewhere.
+   */
+  returnFocus(): boolean {
+    const before = this._focusBefore;
+    this._focusBefore = null;
+    if (
+      before &&
+      before.isConnected &&
+      !this.node.contains(before) &&
+      before !== document.body
+    ) {
+      before.focus();
+      if (document.activeElement === before) {
+        return true;
+      }
+    }
+    const current = this._shell?.currentWidget;
+    if (this._shell && current && !current.isDisposed) {
+      this._shell.activateById(current.id); // focuses it (a posted message)
+      return true;
+    }
+    return false;
+  }
+
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
     this.node.addEventListener('focusout', this._onFocusOut);
+    document.addEventListener('focusin', this._onFocusIn, true);
+    // Titles: before the accordion's own listener, which only moves between
+    // titles; rows, the filter and Escape: after the rows' own handlers.
+    this.node.addEventListener('keydown', this._onKeyDownCapture, true);
+    this.node.addEventListener('keydown', this._onKeyDown);
     if (this.isVisible) {
       this._visibilityChanged.emit(true);
     }
@@ -207,6 +260,9 @@ export class SaturnPanel extends SidePanel {
 
   protected onBeforeDetach(msg: Message): void {
     this.node.removeEventListener('focusout', this._onFocusOut);
+    document.removeEventListener('focusin', this._onFocusIn, true);
+    this.node.removeEventListener('keydown', this._onKeyDownCapture, true);
+    this.node.removeEventListener('keydown', this._onKeyDown);
     this._visibilityChanged.emit(false);
     super.onBeforeDetach(msg);
   }
@@ -221,6 +277,98 @@ export class SaturnPanel extends SidePanel {
       forgetRowFocus();
     }
   };
+
+  /**
+   * The focus went to an element outside the panel: the last one is where
+   * Escape in the panel gives it back.
+   */
+  private _onFocusIn = (event: FocusEvent): void => {
+    const target = event.target as HTMLElement | null;
+    if (
+      target instanceof HTMLElement &&
+      target !== document.body &&
+      !this.node.contains(target)
+    ) {
+      this._focusBefore = target;
+    }
+  };
+
+  /**
+   * Keys on section titles, before the accordion handles them.
+   */
+  private _onKeyDownCapture = (event: KeyboardEvent): void => {
+    const target = event.target as HTMLElement | null;
+    if (!target?.closest('.lm-AccordionPanel-title')) {
+      return;
+    }
+    if (onPanelKeyDown(this.node, event)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  };
+
+  /**
+   * Keys in the panel: the filter, the rows, Escape.
+   */
+  private _onKeyDown = (event: KeyboardEvent): void => {
+    if (event.defaultPrevented) {
+      return;
+    }
+    const target = event.target as HTMLElement | null;
+    if (
+      event.key === 'Escape' &&
+      !event.altKey &&
+      !event.ctrlKey &&
+      !event.metaKey &&
+      !event.shiftKey
+    ) {
+      // In a filter that holds text, Escape empties it first.
+      if (
+        target?.closest('.jp-SaturnPanel-filter') &&
+        this._model.filter !== ''
+      ) {
+        this._model.filter = '';
+        event.preventDefault();
+        return;
+      }
+      if (this.returnFocus()) {
+        event.preventDefault();
+      }
+      return;
+    }
+    if (target?.closest('.lm-AccordionPanel-title')) {
+      return; // handled in the capture phase
+    }
+    if (onPanelKeyDown(this.node, event)) {
+      event.preventDefault();
+    }
+  };
+
+  /**
+   * Re-render the sections' bodies (the section that holds a backend's
+   * notice may have changed).
+   */
+  private _updateSections(): void {
+    for (const section of this._order) {
+      this._sections[section].widgets.forEach(w => w.update());
+    }
+  }
+
+  /**
+   * The section that shows a backend's notice: the first of its sections
+   * that is in the panel and expanded, else the first in the panel.
+   */
+  private _noticeSection(backend: 'hub' | 'saturn'): SectionKind | null {
+    if (!this._sections) {
+      return backend; // still being built
+    }
+    const mine = this._order.filter(
+      s =>
+        (backend === 'hub' ? s === 'hub' : s !== 'hub') &&
+        this._sections[s].parent === this.content
+    );
+    return mine.find(s => !this._sections[s].isHidden) ?? mine[0] ?? null;
+  }
 
   /**
    * Restore which sections are collapsed and their sizes, and save them on
@@ -272,6 +420,9 @@ export class SaturnPanel extends SidePanel {
   }
 
   private _visibilityChanged = new Signal<this, boolean>(this);
+  private _model: ResourceModel;
+  private _shell: SaturnPanel.IShell | null;
+  private _focusBefore: HTMLElement | null = null;
   private _hubSearch: HubSearch;
   private _sections: { [section in SectionKind]: PanelWithToolbar };
   private _order: SectionKind[];
@@ -301,6 +452,19 @@ export namespace SaturnPanel {
      * Where to remember the sections' state (collapsed, size).
      */
     state?: IStateDB | null;
+    /**
+     * JupyterLab's shell (`app.shell`): Escape in the panel activates its
+     * current widget again when the element that had the focus is gone.
+     */
+    shell?: IShell | null;
+  }
+
+  /**
+   * What the panel needs of JupyterLab's shell.
+   */
+  export interface IShell {
+    readonly currentWidget: Widget | null;
+    activateById(id: string): void;
   }
 }
 
@@ -321,7 +485,8 @@ namespace Private {
   export function createSection(
     context: IPanelContext,
     section: SectionKind,
-    label: string
+    label: string,
+    holdsNotice: () => boolean
   ): PanelWithToolbar {
     const widget = new PanelWithToolbar();
     widget.id = `saturn-panel-${section}`;
@@ -329,7 +494,7 @@ namespace Private {
     widget.node.dataset.section = section;
     widget.title.label = label;
     widget.node.setAttribute('aria-label', label);
-    widget.addWidget(new SectionBodyWidget(context, section));
+    widget.addWidget(new SectionBodyWidget(context, section, holdsNotice));
     return widget;
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The panel with the keyboard only, and at the widths a sidebar takes
- * (issue 12): the shortcut opens it with the filter focused, arrow keys move
- * between rows, Start and Stop keep the focus in their row, a narrow panel
- * shows status dots, a wide one a second column.
+ * (issues 12 and 19): the shortcut opens it with the filter focused, one Tab
+ * or ↓ reaches the first row, arrow keys move between rows and across
+ * sections, Escape gives the focus back to the notebook, Start and Stop keep
+ * the focus in their row, a narrow panel shows status dots, a wide one a
+ * second column.
  */
 import { expect, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
@@ -87,6 +89,78 @@ test('the keyboard shortcut opens the panel on its filter; arrows move between r
     timeout: SLOW
   });
   await expect(alice.locator('.jp-mod-start')).toBeFocused({ timeout: SLOW });
+});
+
+test('from a notebook: one Tab from the filter to the first row, arrows across sections, Escape back to the notebook', async ({
+  page
+}) => {
+  await page.notebook.createNew('keyboard-escape.ipynb');
+  await page.notebook.enterCellEditingMode(0);
+  const notebookId = await page.evaluate(
+    () => (window as any).jupyterapp.shell.currentWidget?.id as string
+  );
+  expect(notebookId).toBeTruthy();
+  expect(await focusInside(page, '.jp-Notebook')).toBe(true);
+
+  await page.keyboard.press('Control+Shift+Y');
+  await expect(panel(page)).toBeVisible();
+  const filter = page.getByRole('searchbox', { name: 'Filter servers' });
+  await expect(filter).toBeFocused();
+  const hubRows = page.locator('#saturn-panel-hub .jp-SaturnPanel-row');
+  const workspaces = page.locator('#saturn-panel-saturn .jp-SaturnPanel-row');
+  await expect(hubRows.first()).toBeVisible({ timeout: SLOW });
+  await expect(workspaces.first()).toBeVisible({ timeout: SLOW });
+  const inside = (locator: typeof hubRows) =>
+    locator.evaluate(el => el.contains(document.activeElement));
+
+  // One Tab from the filter: the first row, not the refresh button, a
+  // section title or its "+" first.
+  await page.keyboard.press('Tab');
+  expect(await inside(hubRows.first())).toBe(true);
+  // ↓ from the filter goes there too.
+  await filter.focus();
+  await page.keyboard.press('ArrowDown');
+  expect(await inside(hubRows.first())).toBe(true);
+
+  // Arrows cross sections: the hub's last row, ↓ the Saturn Cloud title,
+  // ↓ its first workspace; ↑ back the same way.
+  const saturnTitle = page.locator(
+    '#saturn-panel .lm-AccordionPanel-title[aria-controls="saturn-panel-saturn"]'
+  );
+  await page.keyboard.press('End');
+  expect(await inside(hubRows.last())).toBe(true);
+  await page.keyboard.press('ArrowDown');
+  await expect(saturnTitle).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  expect(await inside(workspaces.first())).toBe(true);
+  await page.keyboard.press('ArrowUp');
+  await expect(saturnTitle).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  expect(await inside(hubRows.last())).toBe(true);
+  // ↑ from the first row: its section's title, then the filter.
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowUp');
+  await expect(
+    page.locator(
+      '#saturn-panel .lm-AccordionPanel-title[aria-controls="saturn-panel-hub"]'
+    )
+  ).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(filter).toBeFocused();
+
+  // Escape: back to the notebook that had the focus, the panel stays open.
+  await page.keyboard.press('ArrowDown');
+  expect(await inside(hubRows.first())).toBe(true);
+  await page.keyboard.press('Escape');
+  await expect
+    .poll(() => focusInside(page, `#${notebookId}`), { timeout: 5000 })
+    .toBe(true);
+  expect(
+    await page.evaluate(
+      () => (window as any).jupyterapp.shell.currentWidget?.id as string
+    )
+  ).toBe(notebookId);
+  await expect(panel(page)).toBeVisible();
 });
 
 test('a narrow panel shows status dots, a wide one a second column', async ({
