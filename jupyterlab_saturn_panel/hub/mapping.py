@@ -120,6 +120,11 @@ def server_resource(
             # What it was started with, for its row: the profile and the options KubeSpawner
             # applied ("GPU machine (Image: TensorFlow)"), when hub_spawn_options is a profile list.
             "startedWith": (started_with(model.get("user_options"), spawn_options) if is_active(status) else None),
+            # What a start without options reuses (the hub starts a server with the options it was
+            # last given): the same label, whatever the status; None when it was given none.
+            "lastStartedWith": (
+                started_with(model.get("user_options"), spawn_options) if model.get("user_options") else None
+            ),
             # The hub's own start page for this server, where a choice the panel cannot offer is made.
             "spawnPage": spawn_page(public_url, hub_prefix, user, name),
         },

@@ -2,7 +2,12 @@ import { Notification } from '@jupyterlab/apputils';
 import { nullTranslator } from '@jupyterlab/translation';
 
 import { ResourceModel } from '../model';
-import { ActionNotifier } from '../commands/actionNotifier';
+import {
+  ACTION_AUTO_CLOSE,
+  ActionNotifier,
+  finalAutoClose,
+  SUCCESS_AUTO_CLOSE
+} from '../commands/actionNotifier';
 import { config, hubServer, resource } from './fixtures';
 
 const KEY = 'hub/alice/dev';
@@ -236,5 +241,69 @@ describe('ActionNotifier', () => {
     update({ status: 'stopped', url: null, actions: ['start'] });
     expect(toasts()).toHaveLength(1);
     expect(toasts()[0].message).toBe("alice's server dev stopped.");
+  });
+  it('closes success toasts by themselves, as JupyterLab does; errors stay', () => {
+    const { notifier, update } = setup();
+    notifier.track(KEY, 'start');
+    expect(toasts()[0].options.autoClose).toBe(false);
+    notifier.accepted(KEY);
+    update({ status: 'pending', progress: 50 });
+    update({ status: 'running', url: URL, actions: ['stop', 'open'] });
+    // "ready — Open": long enough to reach Open, then in the center only.
+    expect(toasts()[0].options.autoClose).toBe(ACTION_AUTO_CLOSE);
+    notifier.track(KEY, 'stop');
+    notifier.accepted(KEY);
+    update({ status: 'stopping', url: null, actions: [] });
+    update({ status: 'stopped', url: null, actions: ['start'] });
+    expect(toasts()[0].options.autoClose).toBe(SUCCESS_AUTO_CLOSE);
+    notifier.track(KEY, 'start');
+    notifier.failed(KEY, 'boom');
+    expect(toasts()[0].type).toBe('error');
+    expect(toasts()[0].options.autoClose).toBe(false);
+    expect(finalAutoClose('success')).toBe(5000);
+    expect(finalAutoClose('warning')).toBe(false);
+  });
+
+  it('removes the Open action of a "ready" toast when the hub stops answering', () => {
+    const { model, notifier, update } = setup();
+    notifier.track(KEY, 'start');
+    notifier.accepted(KEY);
+    update({ status: 'pending', progress: 50 });
+    update({ status: 'running', url: URL, actions: ['stop', 'open'] });
+    const id = toasts()[0].id;
+    expect((toasts()[0].options.actions ?? []).map(a => a.label)).toEqual([
+      'Open'
+    ]);
+    // The hub goes down: the row is its last known state, still "running".
+    model.applyBackends(config({ hub: { reachable: false, stale: true } }));
+    expect(toasts()).toHaveLength(1);
+    expect(toasts()[0].id).toBe(id);
+    expect(toasts()[0].type).toBe('info');
+    expect(toasts()[0].options.actions ?? []).toEqual([]);
+    expect(toasts()[0].message).toMatch(
+      /^alice's server dev cannot be opened now\. JupyterHub/
+    );
+  });
+
+  it('updates a "ready" toast that already closed in the center only', () => {
+    const { model, notifier, update } = setup();
+    const now = jest.spyOn(Date, 'now');
+    try {
+      now.mockReturnValue(1_000_000);
+      notifier.track(KEY, 'start');
+      notifier.accepted(KEY);
+      update({ status: 'pending', progress: 50 });
+      update({ status: 'running', url: URL, actions: ['stop', 'open'] });
+      now.mockReturnValue(1_000_000 + ACTION_AUTO_CLOSE + 1);
+      model.applyRemoved(KEY);
+      expect(toasts()[0].message).toBe(
+        "alice's server dev is no longer listed."
+      );
+      expect(toasts()[0].options.actions ?? []).toEqual([]);
+      // autoClose 0: changed in the notification center, not shown again.
+      expect(toasts()[0].options.autoClose).toBe(0);
+    } finally {
+      now.mockRestore();
+    }
   });
 });

@@ -8,10 +8,40 @@ import { Notification } from '@jupyterlab/apputils';
 import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 
-import { IResource, resourceLabel } from '../api';
+import { backendHeadline, backendLive, IResource, resourceLabel } from '../api';
 import type { IResourceChange, ResourceModel } from '../model';
 import { INotifierSettings, TRANSLATION_DOMAIN } from '../tokens';
 import { howToFixActions } from './kit';
+
+/**
+ * How long a success toast without actions stays on screen (ms): the
+ * default of JupyterLab's own toasts (react-toastify's 5 s, which
+ * `Notification.emit` gets when no `autoClose` is given and no action is
+ * offered; JupyterLab's read-only warnings pass 5000 too).
+ */
+export const SUCCESS_AUTO_CLOSE = 5000;
+
+/**
+ * How long a success toast offering an action ("Open", "Show logs") stays
+ * on screen (ms): long enough to reach its button, after which it is still
+ * in JupyterLab's notification center (the status bar's bell) with its
+ * action. Errors stay until closed (`autoClose: false`).
+ */
+export const ACTION_AUTO_CLOSE = 10000;
+
+/**
+ * The `autoClose` of a final toast: successes and information close by
+ * themselves, errors and warnings stay.
+ */
+export function finalAutoClose(
+  type: Notification.TypeOptions,
+  actions: ReadonlyArray<Notification.IAction> = []
+): number | false {
+  if (type === 'error' || type === 'warning') {
+    return false;
+  }
+  return actions.length > 0 ? ACTION_AUTO_CLOSE : SUCCESS_AUTO_CLOSE;
+}
 
 /**
  * What the notifier tracks for one request.
@@ -31,6 +61,7 @@ export class ActionNotifier implements IDisposable {
     this._onOpen = options.onOpen;
     this._openInNewTab = options.openInNewTab;
     this._model.resourceChanged.connect(this._onResourceChanged, this);
+    this._model.changed.connect(this._onModelChanged, this);
   }
 
   /**
@@ -134,6 +165,7 @@ export class ActionNotifier implements IDisposable {
     }
     this._isDisposed = true;
     this._model.resourceChanged.disconnect(this._onResourceChanged, this);
+    this._model.changed.disconnect(this._onModelChanged, this);
     this._tracked.clear();
     this._outcomes.clear();
   }
@@ -281,7 +313,11 @@ export class ActionNotifier implements IDisposable {
     const toast = this._finish(key, 'success', message, actions);
     if (toast !== null) {
       // The "ready" toast follows the server from now on.
-      this._outcomes.set(key, { toast, label: tracked.label });
+      this._outcomes.set(key, {
+        toast,
+        label: tracked.label,
+        shownAt: Date.now()
+      });
     }
   }
 
@@ -294,7 +330,6 @@ export class ActionNotifier implements IDisposable {
     if (!outcome || (resource && resource.status === 'running')) {
       return;
     }
-    this._outcomes.delete(key);
     const label = resource
       ? resourceLabel(resource, this._trans)
       : outcome.label;
@@ -303,11 +338,63 @@ export class ActionNotifier implements IDisposable {
         ? this._trans.__('%1 is starting again.', label)
         : this._trans.__('%1 is no longer running.', label)
       : this._trans.__('%1 is no longer listed.', label);
+    this._retireOutcome(key, message);
+  }
+
+  /**
+   * The backends changed: a "ready" toast whose backend no longer answers
+   * (the hub is down) loses its "Open" action and says why.
+   */
+  private _onModelChanged(): void {
+    const config = this._model.config;
+    for (const key of Array.from(this._outcomes.keys())) {
+      const resource = this._model.get(key);
+      if (!resource) {
+        this._followOutcome(key, null);
+        continue;
+      }
+      if (backendLive(config, resource.backend)) {
+        continue;
+      }
+      const label = resourceLabel(resource, this._trans);
+      const reason = config
+        ? backendHeadline(
+            config[resource.backend],
+            resource.backend,
+            this._trans
+          )
+        : null;
+      this._retireOutcome(
+        key,
+        reason
+          ? this._trans.__('%1 cannot be opened now. %2', label, reason)
+          : this._trans.__('%1 cannot be opened now.', label)
+      );
+    }
+  }
+
+  /**
+   * Turn an outcome toast into information without actions and stop
+   * following it. A toast still on screen shows the change for a few
+   * seconds; one already closed by itself changes in the notification
+   * center only (it does not pop up again).
+   */
+  private _retireOutcome(key: string, message: string): void {
+    const outcome = this._outcomes.get(key);
+    if (!outcome) {
+      return;
+    }
+    this._outcomes.delete(key);
+    // On screen: not yet closed by itself, or kept by the pointer on it
+    // (JupyterLab's toasts carry their notification's id).
+    const onScreen =
+      Date.now() - outcome.shownAt < ACTION_AUTO_CLOSE ||
+      document.getElementById(outcome.toast) !== null;
     const updated = Notification.update({
       id: outcome.toast,
       type: 'info',
       message,
-      autoClose: 5000,
+      autoClose: onScreen ? SUCCESS_AUTO_CLOSE : 0,
       actions: [],
       progress: undefined
     });
@@ -350,7 +437,7 @@ export class ActionNotifier implements IDisposable {
       }
       return null;
     }
-    const autoClose = type === 'success' && actions.length === 0 ? 5000 : false;
+    const autoClose = finalAutoClose(type, actions);
     if (tracked.toast) {
       const updated = Notification.update({
         id: tracked.toast,
@@ -373,7 +460,10 @@ export class ActionNotifier implements IDisposable {
   private _onOpen: (key: string) => void;
   private _openInNewTab: (url: string) => boolean;
   private _tracked = new Map<string, Private.ITracked>();
-  private _outcomes = new Map<string, { toast: string; label: string }>();
+  private _outcomes = new Map<
+    string,
+    { toast: string; label: string; shownAt: number }
+  >();
   private _isDisposed = false;
 }
 

@@ -240,7 +240,8 @@ namespace Private {
         )
       : trans.__('Created the %1 "%2".', type, name);
     Notification.success(message, {
-      autoClose: actions.length > 0 ? false : 5000,
+      // As every success toast: closes by itself (see actionNotifier.ts).
+      autoClose: actions.length > 0 ? 10000 : 5000,
       actions
     });
   }

@@ -7,6 +7,7 @@ import { Notification } from '@jupyterlab/apputils';
 import { PageConfig } from '@jupyterlab/coreutils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { addIcon } from '@jupyterlab/ui-components';
+import type { JSONObject } from '@lumino/coreutils';
 import type { IDisposable } from '@lumino/disposable';
 
 import {
@@ -108,7 +109,8 @@ export function addCreateServerCommand(
           startHubServer(
             value.user,
             value.name,
-            value.displayName || undefined
+            value.displayName || undefined,
+            value.userOptions
           ),
         false
       );
@@ -197,7 +199,14 @@ export function addCreateServerCommand(
         submit,
         knownUsers: Private.knownHubUsers(model, defaultUser),
         searchUsers: Private.suggestHubUsers,
-        findUser: user => findHubUser(user)
+        findUser: user => findHubUser(user),
+        // The hub's start options, as "Start with options…" offers them.
+        startOptions: hub.spawnOptions?.schema
+          ? {
+              schema: hub.spawnOptions.schema as JSONObject,
+              spawnPage: (user, name) => Private.spawnPage(model, user, name)
+            }
+          : null
       });
       if (typeof args.name === 'string' && body.isValid()) {
         // Everything given and valid: no need to ask.
@@ -226,6 +235,23 @@ export function addCreateServerCommand(
  * A module-private namespace.
  */
 namespace Private {
+  /**
+   * The hub's own start page of a user's server (`name` empty: their
+   * default server), from the start page the server gave for one of that
+   * user's servers (the hub's origin and prefix are the server's to know).
+   */
+  export function spawnPage(
+    model: ResourceModel,
+    user: string,
+    name: string
+  ): string | null {
+    const page = model.get(hubServerKey(user, ''))?.details.spawnPage;
+    if (typeof page !== 'string' || !page) {
+      return null;
+    }
+    return name ? `${page}/${encodeURIComponent(name)}` : page;
+  }
+
   /**
    * The hub users the panel knows of: the owners of the servers it shows
    * (and the token's own user), suggested at once for "for user".

@@ -30,6 +30,7 @@ import { confirmDelete, pickResource } from '../dialogs';
 import type { ResourceModel } from '../model';
 import { CommandIDs } from '../tokens';
 import type { ActionNotifier, TrackedAction } from './actionNotifier';
+import { lastChoiceOf } from './startOptions';
 import {
   actionBlockedReason,
   argKey,
@@ -183,7 +184,7 @@ export function addResourceCommands(
     id: string,
     action: ResourceAction,
     texts: {
-      withKey: (label: string) => string;
+      withKey: (label: string, resource: IResource) => string;
       generic: string;
       caption: string;
       pick: { title: string; accept: string; empty: string };
@@ -199,7 +200,7 @@ export function addResourceCommands(
         label: args => {
           const resource = argResource(args);
           return resource
-            ? texts.withKey(resourceLabel(resource, trans))
+            ? texts.withKey(resourceLabel(resource, trans), resource)
             : texts.generic;
         },
         // When blocked, the caption (tooltip, aria description) says why.
@@ -266,7 +267,14 @@ export function addResourceCommands(
     CommandIDs.start,
     'start',
     {
-      withKey: l => trans.__('Start %1', l),
+      // A hub server started without options gets the ones it was last
+      // given: the label says so rather than reusing them silently.
+      withKey: (l, resource) => {
+        const last = lastChoiceOf(resource);
+        return last
+          ? trans.__('Start %1 (reuses %2)', l, last)
+          : trans.__('Start %1', l);
+      },
       generic: trans.__('Start Server or Workspace…'),
       caption: trans.__(
         'Start a JupyterHub server or a Saturn Cloud workspace'

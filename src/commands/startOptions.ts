@@ -9,9 +9,9 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import type { IStateDB } from '@jupyterlab/statedb';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { runIcon } from '@jupyterlab/ui-components';
+import { launchIcon, runIcon } from '@jupyterlab/ui-components';
 import type { JSONObject, ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import type { IDisposable } from '@lumino/disposable';
+import { DisposableSet, type IDisposable } from '@lumino/disposable';
 import * as React from 'react';
 
 import { errorDetails, IResource, resourceLabel, startResource } from '../api';
@@ -32,6 +32,36 @@ import {
   sendAndApply,
   warn
 } from './kit';
+
+/**
+ * `saturn-panel:open-spawn-page`: open the hub's own start page of a stopped
+ * hub server (`/hub/spawn/{user}/{name}`) in a new tab, for the choices the
+ * panel's form cannot offer. (Its id lives here, beside the command.)
+ */
+export const OPEN_SPAWN_PAGE = 'saturn-panel:open-spawn-page';
+
+/**
+ * The hub's own start page of a resource, if it has one.
+ */
+export function spawnPageOf(resource: IResource | undefined): string | null {
+  const page = resource?.details.spawnPage;
+  return resource?.backend === 'hub' && typeof page === 'string' && page
+    ? page
+    : null;
+}
+
+/**
+ * What the last start of a hub server chose, as the server labels it ("GPU
+ * machine (Image: TensorFlow)"): what a plain Start reuses, as the hub
+ * starts a server without options with the ones it was last given. Null when
+ * it was last given none.
+ */
+export function lastChoiceOf(resource: IResource | undefined): string | null {
+  const last = resource?.details.lastStartedWith;
+  return resource?.backend === 'hub' && typeof last === 'string' && last
+    ? last
+    : null;
+}
 
 /**
  * What the command needs.
@@ -112,7 +142,64 @@ export function addStartOptionsCommand(
     }
   };
 
-  return app.commands.addCommand(CommandIDs.startWithOptions, {
+  const disposables = new DisposableSet();
+  disposables.add(
+    app.commands.addCommand(OPEN_SPAWN_PAGE, {
+      label: args => {
+        const resource = argResource(args);
+        return resource
+          ? trans.__(
+              "Open the Hub's Start Page of %1",
+              resourceLabel(resource, trans)
+            )
+          : trans.__("Open the Hub's Start Page…");
+      },
+      caption: args => {
+        const key = argKey(app, model, args);
+        return (
+          (key !== null
+            ? actionBlockedReason(model, key, 'start', trans)
+            : null) ??
+          trans.__(
+            "Choose the start options on the hub's own page, in a new browser tab"
+          )
+        );
+      },
+      icon: iconOutsidePalette(launchIcon),
+      describedBy: {
+        args: {
+          type: 'object' as const,
+          properties: {
+            key: {
+              type: 'string',
+              description: trans.__(
+                'Resource key of a hub server: hub/{user}/{name}'
+              )
+            }
+          }
+        }
+      },
+      isEnabled: args => {
+        const resource = argResource(args);
+        return !!spawnPageOf(resource) && isStartableServer(model, resource);
+      },
+      isVisible: args =>
+        args.contextMenu !== true || !!spawnPageOf(argResource(args)),
+      execute: args => {
+        const resource = argResource(args);
+        const page = spawnPageOf(resource);
+        if (!resource || !page) {
+          warn(trans.__('No start page of a JupyterHub server to open.'));
+          return;
+        }
+        if (!openInNewTab(page)) {
+          warn(trans.__('The browser blocked the new tab of %1.', page));
+        }
+      }
+    })
+  );
+
+  const command = app.commands.addCommand(CommandIDs.startWithOptions, {
     label: args => {
       const resource = argResource(args);
       return resource
@@ -225,9 +312,13 @@ export function addStartOptionsCommand(
       };
       const body = new StartOptionsBody(
         schema,
-        initialOptions(schema, await remembered(resourceKey)),
+        initialOptions(
+          schema,
+          (await remembered(resourceKey)) ?? Private.lastOptions(resource)
+        ),
         trans,
-        send
+        send,
+        spawnPageOf(resource)
       );
       await showFormDialog({
         title: trans.__('Start %1 with Options', label),
@@ -238,6 +329,27 @@ export function addStartOptionsCommand(
       });
     }
   });
+  disposables.add(command);
+  return disposables;
+}
+
+/**
+ * A module-private namespace.
+ */
+namespace Private {
+  /**
+   * The options a hub server was last started with, as the hub keeps them
+   * (`details.userOptions`), or null.
+   */
+  export function lastOptions(resource: IResource): JSONObject | null {
+    const value = resource.details.userOptions;
+    return typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.keys(value).length > 0
+      ? (value as JSONObject)
+      : null;
+  }
 }
 
 /**

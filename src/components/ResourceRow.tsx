@@ -2,12 +2,15 @@
  * One resource in a section: name, owner, status, times, progress, actions.
  */
 import {
+  caretDownEmptyIcon,
   deleteIcon,
   launchIcon,
   LabIcon,
   runIcon,
   stopIcon
 } from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
+import { Menu } from '@lumino/widgets';
 import * as React from 'react';
 
 import {
@@ -19,6 +22,7 @@ import {
   statusLabel
 } from '../api';
 import { formatAbsoluteTime, formatRelativeTime, parseTime } from '../time';
+import { OPEN_SPAWN_PAGE, spawnPageOf } from '../commands/startOptions';
 import { CommandIDs } from '../tokens';
 import { CommandButton } from './CommandButton';
 import type { IPanelContext } from './context';
@@ -74,6 +78,27 @@ function ResourceRowView(props: IResourceRowProps): JSX.Element {
   const label = resourceLabel(resource, trans, 'short');
   const args = { key: resource.key };
   const focus = useRowFocus(resource.key);
+  // A stopped hub server whose hub has start options: Start is a split
+  // button, its menu offers them (and the hub's own start page).
+  const offersOptions =
+    resource.backend === 'hub' &&
+    resource.kind === 'server' &&
+    resource.actions.includes('start') &&
+    !!props.config?.hub.spawnOptions;
+  const startRef = React.useRef<HTMLSpanElement>(null);
+  const menuButtonRef = React.useRef<HTMLButtonElement>(null);
+  const status = React.useRef(resource.status);
+  React.useLayoutEffect(() => {
+    // A status change gives the focus back to the control at the same place
+    // (rowFocus): Stop becomes Start, never the menu beside it.
+    const changed = status.current !== resource.status;
+    status.current = resource.status;
+    if (changed && document.activeElement === menuButtonRef.current) {
+      startRef.current
+        ?.querySelector<HTMLButtonElement>('.jp-mod-start')
+        ?.focus();
+    }
+  });
 
   const button = (
     action: ResourceAction,
@@ -238,7 +263,23 @@ function ResourceRowView(props: IResourceRowProps): JSX.Element {
           />
         )}
         <span className="jp-SaturnPanel-actions">
-          {button('start', CommandIDs.start, runIcon, 'jp-mod-start')}
+          {offersOptions ? (
+            <span className="jp-SaturnPanel-split" ref={startRef}>
+              {button('start', CommandIDs.start, runIcon, 'jp-mod-start')}
+              <StartMenuButton
+                commands={commands}
+                resourceKey={resource.key}
+                label={trans.__(
+                  'More ways to start %1',
+                  resourceLabel(resource, trans)
+                )}
+                spawnPage={!!spawnPageOf(resource)}
+                buttonRef={menuButtonRef}
+              />
+            </span>
+          ) : (
+            button('start', CommandIDs.start, runIcon, 'jp-mod-start')
+          )}
           {button('stop', CommandIDs.stop, stopIcon, 'jp-mod-stop')}
           {button('delete', CommandIDs.remove, deleteIcon, 'jp-mod-delete')}
           {canOpen && (
@@ -277,5 +318,79 @@ function ResourceRowView(props: IResourceRowProps): JSX.Element {
         </div>
       )}
     </li>
+  );
+}
+
+/**
+ * The menu half of a split Start: a button that opens a menu of the other
+ * ways to start a hub server (each a command): with options, or on the hub's
+ * own start page. Enter, Space or Alt+↓ open it; the menu takes the arrow
+ * keys, Escape closes it and gives the focus back to the button.
+ */
+function StartMenuButton(props: {
+  commands: CommandRegistry;
+  resourceKey: string;
+  label: string;
+  spawnPage: boolean;
+  buttonRef: React.RefObject<HTMLButtonElement>;
+}): JSX.Element {
+  const { commands, resourceKey, label, spawnPage, buttonRef } = props;
+  const args = { key: resourceKey };
+  const enabled =
+    commands.isEnabled(CommandIDs.startWithOptions, args) ||
+    (spawnPage && commands.isEnabled(OPEN_SPAWN_PAGE, args));
+  const [open, setOpen] = React.useState(false);
+  const openMenu = () => {
+    const button = buttonRef.current;
+    if (!button || open) {
+      return;
+    }
+    const menu = new Menu({ commands });
+    menu.addClass('jp-SaturnPanel-startMenu');
+    menu.addItem({ command: CommandIDs.startWithOptions, args });
+    if (spawnPage) {
+      menu.addItem({ command: OPEN_SPAWN_PAGE, args });
+    }
+    menu.aboutToClose.connect(() => {
+      setOpen(false);
+      // Closed without running a command (Escape, a click elsewhere): the
+      // focus goes back where it was.
+      requestAnimationFrame(() => {
+        if (
+          button.isConnected &&
+          (document.activeElement === document.body ||
+            document.activeElement === null)
+        ) {
+          button.focus();
+        }
+        menu.dispose();
+      });
+    });
+    const rect = button.getBoundingClientRect();
+    setOpen(true);
+    menu.open(rect.left, rect.bottom, { forceX: false, forceY: false });
+    menu.activeIndex = 0;
+  };
+  return (
+    <button
+      type="button"
+      ref={buttonRef}
+      className="jp-SaturnPanel-action jp-SaturnPanel-button jp-SaturnPanel-splitMenu jp-mod-startMenu"
+      aria-label={label}
+      title={label}
+      aria-haspopup="menu"
+      aria-expanded={open}
+      disabled={!enabled}
+      onClick={openMenu}
+      onKeyDown={event => {
+        if (event.altKey && event.key === 'ArrowDown') {
+          event.preventDefault();
+          event.stopPropagation();
+          openMenu();
+        }
+      }}
+    >
+      <caretDownEmptyIcon.react tag="span" elementSize="normal" />
+    </button>
   );
 }

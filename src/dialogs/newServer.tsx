@@ -4,9 +4,16 @@
  * for others.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
+import type { JSONObject } from '@lumino/coreutils';
 import * as React from 'react';
 
 import { FormBody } from './form';
+import {
+  initialOptions,
+  isCompleteOptions,
+  pruneOptions,
+  StartOptionsFields
+} from './startOptions';
 import {
   hasControlCharacter,
   safeSlug,
@@ -59,6 +66,11 @@ export interface INewServer {
   readonly user: string;
   readonly name: string;
   readonly displayName: string;
+  /**
+   * The start options chosen (the `userOptions` of the start), when the hub
+   * offers options.
+   */
+  readonly userOptions?: JSONObject;
 }
 
 /**
@@ -78,6 +90,9 @@ export class NewServerBody extends FormBody<INewServer> {
     this._name = options.name ?? safeSlug(this._displayName);
     this._nameEdited = options.name !== undefined;
     this._listId = `jp-SaturnPanel-users-${Private.nextId()}`;
+    this._startOptions = options.startOptions
+      ? initialOptions(options.startOptions.schema, null)
+      : null;
   }
 
   /**
@@ -119,7 +134,15 @@ export class NewServerBody extends FormBody<INewServer> {
     return {
       user: this._user.trim(),
       name: this._name,
-      displayName: sanitizeDisplayName(this._displayName)
+      displayName: sanitizeDisplayName(this._displayName),
+      ...(this._options.startOptions && this._startOptions
+        ? {
+            userOptions: pruneOptions(
+              this._options.startOptions.schema,
+              this._startOptions
+            )
+          }
+        : {})
     };
   }
 
@@ -127,7 +150,13 @@ export class NewServerBody extends FormBody<INewServer> {
     return (
       this._nameReason() === null &&
       this._userReason() === null &&
-      validateDisplayName(this._displayName, this._options.trans) === null
+      validateDisplayName(this._displayName, this._options.trans) === null &&
+      (!this._options.startOptions ||
+        !this._startOptions ||
+        isCompleteOptions(
+          this._options.startOptions.schema,
+          this._startOptions
+        ))
     );
   }
 
@@ -269,6 +298,26 @@ export class NewServerBody extends FormBody<INewServer> {
               </span>
             ) : null}
           </label>
+        )}
+        {this._options.startOptions && this._startOptions && (
+          <fieldset className="jp-SaturnPanel-newServerOptions">
+            <legend>{trans.__('Start options')}</legend>
+            <StartOptionsFields
+              schema={this._options.startOptions.schema}
+              data={this._startOptions}
+              trans={trans}
+              idPrefix={`jp-SaturnPanel-newServerOptions-${this._listId}`}
+              spawnPage={this._options.startOptions.spawnPage?.(
+                this._user.trim(),
+                this._nameReason() === null ? this._name : ''
+              )}
+              onChange={data => {
+                this._startOptions = data;
+                this.serverError = null;
+                this.update();
+              }}
+            />
+          </fieldset>
         )}
         {this.renderFeedback(trans.__('Creating…'))}
       </div>
@@ -419,6 +468,7 @@ export class NewServerBody extends FormBody<INewServer> {
   private _searchTicket = 0;
   private _searched: IUserSearch | null = null;
   private _userUnknown: string | null = null;
+  private _startOptions: JSONObject | null;
 }
 
 /**
@@ -469,6 +519,15 @@ export namespace NewServerBody {
      * cannot tell: the hub then has the last word).
      */
     findUser?: (user: string) => Promise<IUserLookup | null>;
+    /**
+     * The hub's start options (`hub.spawnOptions.schema`), offered under the
+     * names, and the hub's own start page of a server (`name` empty while
+     * the name is not valid), linked; none when the hub has no options.
+     */
+    startOptions?: {
+      schema: JSONObject;
+      spawnPage?: (user: string, name: string) => string | null;
+    } | null;
   }
 }
 

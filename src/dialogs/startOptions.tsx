@@ -7,7 +7,7 @@
  * `{option}--unlisted-choice`, the keys KubeSpawner reads.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { FormComponent } from '@jupyterlab/ui-components';
+import { FormComponent, launchIcon } from '@jupyterlab/ui-components';
 import type { JSONObject, JSONValue } from '@lumino/coreutils';
 import type { RJSFSchema, ValidatorType } from '@rjsf/utils';
 import * as React from 'react';
@@ -302,6 +302,108 @@ export const startOptionsValidator: ValidatorType = {
 };
 
 /**
+ * Properties of `StartOptionsFields`.
+ */
+export interface IStartOptionsFieldsProps {
+  readonly schema: JSONObject;
+  readonly data: JSONObject;
+  readonly trans: TranslationBundle;
+  /**
+   * The form data after a change (already settled, see `settleOptions`).
+   */
+  readonly onChange: (data: JSONObject) => void;
+  /**
+   * The prefix of the fields' ids (unique in the page).
+   */
+  readonly idPrefix?: string;
+  /**
+   * The hub's own start page of the server, linked for the choices the form
+   * cannot offer; none when unknown.
+   */
+  readonly spawnPage?: string | null;
+}
+
+/**
+ * The start options as a form (JupyterLab's own form component), with the
+ * descriptions of the choices made, the refusals of typed values and a link
+ * to the hub's own start page: the start-with-options dialog's body and the
+ * new-server dialog's options.
+ */
+export function StartOptionsFields(
+  props: IStartOptionsFieldsProps
+): JSX.Element {
+  const { schema, data, trans, onChange, spawnPage } = props;
+  const idPrefix = props.idPrefix ?? 'jp-SaturnPanel-startOptions';
+  const descriptions = choiceDescriptions(schema, data);
+  const fields = React.useRef<HTMLDivElement>(null);
+  React.useEffect(() => {
+    // JupyterLab's form templates show a field's title in a <div>, not a
+    // <label>: give each control its title as its accessible name.
+    const { properties } = resolveProperties(schema, data);
+    for (const [name, sub] of Object.entries(properties)) {
+      const control = fields.current?.querySelector<HTMLElement>(
+        `[id="${idPrefix}_${name}"]`
+      );
+      if (control) {
+        control.setAttribute(
+          'aria-label',
+          typeof sub.title === 'string' && sub.title ? sub.title : name
+        );
+      }
+    }
+  });
+  return (
+    <div className="jp-SaturnPanel-startOptionsFields" ref={fields}>
+      <FormComponent
+        schema={schema as RJSFSchema}
+        formData={data}
+        validator={startOptionsValidator}
+        idPrefix={idPrefix}
+        onChange={event => {
+          onChange(settleOptions(schema, (event.formData ?? {}) as JSONObject));
+        }}
+      />
+      <FormErrors errors={optionErrors(schema, data, trans)} />
+      {descriptions.map(text => (
+        <p key={text} className="jp-SaturnPanel-startOptionsDescription">
+          {text}
+        </p>
+      ))}
+      {spawnPage && <SpawnPageLink href={spawnPage} trans={trans} />}
+    </div>
+  );
+}
+
+/**
+ * The link to the hub's own start page of a server (`/hub/spawn/{user}/{name}`),
+ * which offers every choice of the hub, those the panel's form does not know
+ * included. Opens in a new tab.
+ */
+export function SpawnPageLink(props: {
+  href: string;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { href, trans } = props;
+  return (
+    <p className="jp-SaturnPanel-spawnPageLink">
+      <a
+        href={href}
+        target="_blank"
+        rel="noopener noreferrer"
+        title={trans.__('Open %1 in a new browser tab', href)}
+      >
+        {trans.__("More choices on the hub's own start page")}
+        <launchIcon.react
+          tag="span"
+          elementSize="small"
+          className="jp-SaturnPanel-spawnPageIcon"
+        />
+      </a>
+    </p>
+  );
+}
+
+/**
  * The body of the start-with-options dialog.
  */
 export class StartOptionsBody extends FormBody<JSONObject> {
@@ -312,17 +414,20 @@ export class StartOptionsBody extends FormBody<JSONObject> {
    * @param initial - the form data to open with (see `initialOptions`)
    * @param send - starts the server with the options; resolves the server's
    * refusal, or null
+   * @param spawnPage - the hub's own start page of the server, linked
    */
   constructor(
     schema: JSONObject,
     initial: JSONObject,
     trans: TranslationBundle,
-    send?: (value: JSONObject) => Promise<string | null>
+    send?: (value: JSONObject) => Promise<string | null>,
+    spawnPage?: string | null
   ) {
     super(send);
     this._schema = schema;
     this._data = initial;
     this._trans = trans;
+    this._spawnPage = spawnPage ?? null;
     this.addClass('jp-SaturnPanel-startOptions');
   }
 
@@ -335,62 +440,51 @@ export class StartOptionsBody extends FormBody<JSONObject> {
   }
 
   render(): JSX.Element {
-    const descriptions = this._descriptions();
     return (
       <>
-        <FormComponent
-          schema={this._schema as RJSFSchema}
-          formData={this._data}
-          validator={startOptionsValidator}
-          idPrefix="jp-SaturnPanel-startOptions"
-          onChange={event => {
-            this._data = settleOptions(
-              this._schema,
-              (event.formData ?? {}) as JSONObject
-            );
+        <StartOptionsFields
+          schema={this._schema}
+          data={this._data}
+          trans={this._trans}
+          spawnPage={this._spawnPage}
+          onChange={data => {
+            this._data = data;
             this.update();
           }}
         />
-        <FormErrors
-          errors={optionErrors(this._schema, this._data, this._trans)}
-        />
-        {descriptions.map(text => (
-          <p key={text} className="jp-SaturnPanel-startOptionsDescription">
-            {text}
-          </p>
-        ))}
         {this.renderFeedback(this._trans.__('Starting…'))}
       </>
     );
   }
 
-  /**
-   * The descriptions of the choices made (a profile's "1 T4 GPU").
-   */
-  private _descriptions(): string[] {
-    const { properties } = resolveProperties(this._schema, this._data);
-    const texts: string[] = [];
-    for (const [name, sub] of Object.entries(properties)) {
-      if (!Array.isArray(sub.oneOf)) {
-        continue;
-      }
-      const chosen = sub.oneOf.find(
-        choice => isObject(choice) && sameJSON(choice.const, this._data[name])
-      );
-      if (
-        isObject(chosen) &&
-        typeof chosen.description === 'string' &&
-        chosen.description
-      ) {
-        texts.push(chosen.description);
-      }
-    }
-    return texts;
-  }
-
   private _schema: JSONObject;
   private _data: JSONObject;
   private _trans: TranslationBundle;
+  private _spawnPage: string | null;
+}
+
+/**
+ * The descriptions of the choices made (a profile's "1 T4 GPU").
+ */
+function choiceDescriptions(schema: JSONObject, data: JSONObject): string[] {
+  const { properties } = resolveProperties(schema, data);
+  const texts: string[] = [];
+  for (const [name, sub] of Object.entries(properties)) {
+    if (!Array.isArray(sub.oneOf)) {
+      continue;
+    }
+    const chosen = sub.oneOf.find(
+      choice => isObject(choice) && sameJSON(choice.const, data[name])
+    );
+    if (
+      isObject(chosen) &&
+      typeof chosen.description === 'string' &&
+      chosen.description
+    ) {
+      texts.push(chosen.description);
+    }
+  }
+  return texts;
 }
 
 /**

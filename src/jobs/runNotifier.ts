@@ -8,10 +8,42 @@ import type { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 
 import { resourceLabel, runDuration } from '../api';
+import { finalAutoClose } from '../commands/actionNotifier';
 import { formatDuration } from '../time';
 import { TRANSLATION_DOMAIN } from '../tokens';
 import { runName } from './names';
 import type { IRunFinished, RunWatcher } from './runWatcher';
+
+/**
+ * The `data` of a notification about one run of a job (the "Started … as a
+ * Saturn job" toast): the run's end updates that notification in place
+ * rather than adding another.
+ */
+export function runNotificationData(
+  jobKey: string,
+  run: string
+): { saturnRun: { job: string; run: string } } {
+  return { saturnRun: { job: jobKey, run } };
+}
+
+/**
+ * The notification about a run already shown, if any.
+ */
+function runNotification(
+  jobKey: string,
+  run: string
+): Notification.INotification | undefined {
+  return Notification.manager.notifications.find(notification => {
+    const data = notification.options.data as
+      { saturnRun?: { job?: unknown; run?: unknown } } | undefined;
+    return (
+      typeof data === 'object' &&
+      data !== null &&
+      data.saturnRun?.job === jobKey &&
+      data.saturnRun?.run === run
+    );
+  });
+}
 
 /**
  * Turns the watcher's finished runs into toasts.
@@ -97,9 +129,28 @@ export class RunNotifier implements IDisposable {
         message = trans.__('The run of the Saturn job %1 was stopped.', label);
         break;
     }
+    // Completed and stopped close by themselves (still in the notification
+    // center with their "Show logs"); a failure stays until closed.
+    const autoClose = finalAutoClose(type, actions);
+    // One notification per run: the one that said it started, if shown.
+    const started = runNotification(job.key, run.name);
+    if (
+      started &&
+      Notification.update({
+        id: started.id,
+        message,
+        type,
+        autoClose,
+        actions,
+        progress: undefined
+      })
+    ) {
+      return;
+    }
     Notification.emit(message, type, {
-      autoClose: type === 'error' ? false : 10000,
-      actions
+      autoClose,
+      actions,
+      data: runNotificationData(job.key, run.name)
     });
   }
 
