@@ -29,9 +29,9 @@ pip install -q "jupyterlab>=4.6,<4.7" "hatch-jupyter-builder>=0.5" "hatchling>=1
 jlpm install --immutable >/dev/null 2>&1 || jlpm install
 
 # The frontend bundle, built once, here. The production build (`jlpm build:prod`: minified, no
-# source maps, about 230 KB of JavaScript, 68 KB gzipped) is what the two commands serve;
-# SATURN_PANEL_DEV_BUILD=1 builds the development one instead (`jlpm build`: readable, with source
-# maps, about 0.5 MB + 0.7 MB of maps).
+# source maps) is what the two commands serve; SATURN_PANEL_DEV_BUILD=1 builds the development one
+# instead (`jlpm build`: readable, with source maps). Its size is measured after each build, never
+# written down here (a number written down goes stale with the next feature).
 # Skipped when the served bundle is already of the asked kind and newer than every source file.
 # The editable install below then skips hatch-jupyter-builder's own hook (which would run the dev
 # build again); the lock keeps two builds in this tree from writing the same files at once.
@@ -52,6 +52,10 @@ if [ ! -f "$stamp" ] || [ ! -f "$labext/static/style.js" ] || [ "$have_maps" != 
   else
     jlpm "$build_cmd"
   fi
+  # What a browser downloads: the bundle's JavaScript, as built and gzipped.
+  js_bytes=$(cat "$labext"/static/*.js | wc -c)
+  gz_bytes=$(cat "$labext"/static/*.js | gzip -9 | wc -c)
+  echo "Built the frontend: $(( (js_bytes + 512) / 1024 )) KB of JavaScript, $(( (gz_bytes + 512) / 1024 )) KB gzipped."
 fi
 # The wheel takes install.json from the repository's root (pyproject's shared-data); a copy left in
 # the build folder by other tools makes hatchling refuse the editable wheel (a second file at the same path).

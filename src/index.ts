@@ -1,21 +1,17 @@
 /**
- * The JupyterLab plugin of jupyterlab-saturn-panel: a left-sidebar panel
- * that manages JupyterHub named servers and Saturn Cloud workspaces and
- * jobs, with launcher cards and a notebook toolbar button for job runs.
+ * The JupyterLab plugins of jupyterlab-saturn-panel: the main plugin (a
+ * left-sidebar panel that manages JupyterHub named servers and Saturn Cloud
+ * workspaces) and the jobs plugin (Saturn job runs, launcher cards, the
+ * notebook toolbar's buttons; src/jobs/plugin.ts), which a user can turn off
+ * alone with `disabledExtensions`.
  */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import {
-  ICommandPalette,
-  Notification,
-  WidgetTracker
-} from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
-import { ILauncher } from '@jupyterlab/launcher';
-import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -35,44 +31,36 @@ import {
   openInNewTab
 } from './commands';
 import { SaturnPanel } from './components/panel';
-import {
-  addJobCommands,
-  addJobContextMenuItems,
-  JOB_PALETTE_COMMANDS,
-  JobLauncherCards,
-  RunLogsWidget,
-  RunNotifier,
-  RunWatcher
-} from './jobs';
+import { jobsPlugin } from './jobs/plugin';
 import { ResourceModel } from './model';
 import {
   CommandIDs,
-  DEFAULT_JOB_SETTINGS,
-  IJobSettings,
   INotifierSettings,
+  ISaturnPanelShell,
+  JOBS_PLUGIN_ID,
   PANEL_ID,
   PLUGIN_ID,
   TRANSLATION_DOMAIN
 } from './tokens';
 
-export { PLUGIN_ID };
+export { ISaturnPanelShell, JOBS_PLUGIN_ID, PLUGIN_ID };
 
 /**
  * The main plugin: model, live event stream, panel, commands, notifications.
+ * It provides the model and the panel to the jobs plugin.
  */
-const plugin: JupyterFrontEndPlugin<void> = {
+const plugin: JupyterFrontEndPlugin<ISaturnPanelShell> = {
   id: PLUGIN_ID,
   description:
     'A sidebar panel that manages JupyterHub named servers and Saturn Cloud workspaces and jobs.',
   autoStart: true,
+  provides: ISaturnPanelShell,
   optional: [
     ITranslator,
     ILayoutRestorer,
     ICommandPalette,
     ISettingRegistry,
     IDefaultFileBrowser,
-    ILauncher,
-    INotebookTracker,
     IStateDB
   ],
   activate: (
@@ -82,10 +70,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
     fileBrowser: IDefaultFileBrowser | null,
-    launcher: ILauncher | null,
-    notebookTracker: INotebookTracker | null,
     state: IStateDB | null
-  ): void => {
+  ): ISaturnPanelShell => {
     translator = translator ?? nullTranslator;
     const trans = translator.load(TRANSLATION_DOMAIN);
 
@@ -115,7 +101,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       model,
       commands: app.commands,
       translator,
-      state
+      state,
+      shell: app.shell
     });
     app.shell.add(panel, 'left', { rank: 200 });
     // The server reads upstream while a tab shows the panel (and the tab is visible).
@@ -166,48 +153,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
       focusPanel: () => panel.focusFilter()
     });
     addContextMenuItems(app);
-
-    // Job runs: commands, log tabs, completion toasts, launcher cards.
-    let jobSettings: IJobSettings = { ...DEFAULT_JOB_SETTINGS };
-    const logsTracker = new WidgetTracker<RunLogsWidget>({
-      namespace: 'saturn-panel-logs'
-    });
-    addJobCommands({
-      app,
-      model,
-      translator,
-      tracker: logsTracker,
-      notebookTracker,
-      fileBrowser,
-      settings: () => jobSettings,
-      openPanel: () => app.shell.activateById(PANEL_ID)
-    });
     if (palette) {
       addPaletteItems(palette, translator);
-      addPaletteItems(palette, translator, JOB_PALETTE_COMMANDS);
     }
-    addJobContextMenuItems(app);
-    if (restorer) {
-      void restorer.restore(logsTracker, {
-        command: CommandIDs.openLogs,
-        args: widget => ({ key: widget.key, run: widget.run }),
-        name: widget => `${widget.key}:${widget.run}`
-      });
-    }
-    const runNotifier = new RunNotifier({
-      watcher: new RunWatcher(model),
-      translator,
-      openLogs: (key, run) =>
-        void app.commands.execute(CommandIDs.openLogs, { key, run })
-    });
-    const launcherCards = launcher
-      ? new JobLauncherCards({
-          launcher,
-          model,
-          command: CommandIDs.runJob,
-          trans
-        })
-      : null;
+    // The jobs plugin (src/jobs/plugin.ts) shows the Jobs section; without
+    // it (turned off), the panel has none.
+    panel.setSectionVisible('jobs', false);
 
     if (settingRegistry) {
       settingRegistry
@@ -218,36 +169,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
               const value = settings.get(name).composite;
               return typeof value === 'boolean' ? value : fallback;
             };
-            const text = (name: string): string => {
-              const value = settings.get(name).composite;
-              return typeof value === 'string' ? value : '';
-            };
             panel.setSectionVisible('hub', get('showHubSection', true));
             panel.setSectionVisible('saturn', get('showSaturnSection', true));
-            panel.setSectionVisible('jobs', get('showJobsSection', true));
             const notifierSettings: INotifierSettings = {
               notifyOnStartComplete: get('notifyOnStartComplete', true),
               openOnReady: get('openOnReady', false)
             };
             notifier.settings = notifierSettings;
-            runNotifier.notifyOnComplete = get('notifyOnRunComplete', true);
-            jobSettings = {
-              askForParameters: get('askForParameters', true),
-              jobSource: text('jobSource') === 'git' ? 'git' : 'recipe',
-              gitRepository: text('gitRepository'),
-              gitReference: text('gitReference'),
-              gitDirectory: text('gitDirectory'),
-              jobImage: text('jobImage'),
-              jobInstanceType: text('jobInstanceType'),
-              outputFolder: text('outputFolder'),
-              confirmGpuRuns: get('confirmGpuRuns', true)
-            };
-            if (launcherCards) {
-              const pinned = settings.get('pinnedJobs').composite;
-              launcherCards.pinned = Array.isArray(pinned)
-                ? pinned.filter((p): p is string => typeof p === 'string')
-                : [];
-            }
           };
           apply();
           settings.changed.connect(apply);
@@ -264,10 +192,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
         live.start();
       }
     });
+
+    return {
+      model,
+      panel,
+      openPanel: () => app.shell.activateById(PANEL_ID)
+    };
   }
 };
 
-export default plugin;
+export default [plugin, jobsPlugin];
 
 /**
  * A module-private namespace.

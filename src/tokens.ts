@@ -1,13 +1,52 @@
 /**
- * What the parts of the extension share: plugin and command ids, and the
- * types of the user settings (schema/plugin.json).
+ * What the parts of the extension share: plugin and command ids, the token
+ * the main plugin provides, and the types of the user settings
+ * (schema/plugin.json, schema/jobs.json).
  */
+import { Token } from '@lumino/coreutils';
+
 import type { NotebookJobSource } from './api';
+import type { SaturnPanel } from './components/panel';
+import type { ResourceModel } from './model';
 
 /**
  * The id of the main plugin (and of its settings schema).
  */
 export const PLUGIN_ID = 'jupyterlab-saturn-panel:plugin';
+
+/**
+ * The id of the jobs plugin (Saturn job runs: commands, log tabs, launcher
+ * cards, notebook toolbar buttons; its settings are schema/jobs.json). It can
+ * be turned off alone: `"disabledExtensions": {"jupyterlab-saturn-panel:jobs": true}`.
+ */
+export const JOBS_PLUGIN_ID = 'jupyterlab-saturn-panel:jobs';
+
+/**
+ * What the main plugin gives the other parts: the resource model, the
+ * sidebar panel, and a way to show it.
+ */
+export interface ISaturnPanelShell {
+  /**
+   * Every resource the panel shows, kept live.
+   */
+  readonly model: ResourceModel;
+  /**
+   * The sidebar panel.
+   */
+  readonly panel: SaturnPanel;
+  /**
+   * Show the panel (without moving the focus into it).
+   */
+  openPanel(): void;
+}
+
+/**
+ * The token of the main plugin's `ISaturnPanelShell`.
+ */
+export const ISaturnPanelShell = new Token<ISaturnPanelShell>(
+  'jupyterlab-saturn-panel:ISaturnPanelShell',
+  'The Saturn panel: its resource model and its sidebar widget.'
+);
 
 /**
  * The translation domain of every text.
@@ -166,7 +205,7 @@ export interface IJobSettings {
 }
 
 /**
- * The job settings' defaults (those of schema/plugin.json).
+ * The job settings' defaults (those of schema/jobs.json).
  */
 export const DEFAULT_JOB_SETTINGS: IJobSettings = {
   askForParameters: true,

@@ -2,7 +2,9 @@
 
 Starts a real JupyterHub (DummyAuthenticator, named servers, a spawner with visible progress
 steps), the Saturn Cloud simulator (seeded with workspaces and jobs) and JupyterLab with the panel
-configured against both, then prints where to go. Ctrl-C stops everything.
+configured against both, then prints where to go. Ctrl-C stops everything. When one of them stops
+on its own (the hub crashed, the simulator was killed, Lab exited), it says which one, stops the
+others and exits with status 1.
 
     python -m saturn_panel_demo [--port 8888] [--hub-port 8000] [--dir demo-run] [--saturn-start-delay 8] [--no-saturn]
 """
@@ -13,7 +15,6 @@ import argparse
 import secrets
 import signal
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +101,11 @@ def main(argv: list[str] | None = None) -> int:
             "Open the first link, then the panel's icon in the left sidebar. Ctrl-C stops everything.\n",
             flush=True,
         )
-        while stack.lab.running:
-            time.sleep(1)
-        print(f"JupyterLab exited; see {stack.lab.log_path}")
+        # A part that stops on its own (a crashed hub left unreaped counts) stops the rest.
+        part = stack.watch()
+        print(stack.stop_report(part), file=sys.stderr, flush=True)
+        stack.stop()
+        print("Stopped.", file=sys.stderr, flush=True)
         return 1
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)

@@ -295,6 +295,65 @@ class LabServer:
         self.process = None
 
 
+def _process_tree() -> dict[int, tuple[int, str]] | None:
+    """Every process's (parent, start time) from /proc; None where there is no /proc."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    table: dict[int, tuple[int, str]] = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # After the command: state, ppid, ... starttime (field 22 of stat, 20th here).
+        table[int(entry.name)] = (int(fields[1]), fields[19])
+    return table
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """The processes under ``pid`` (at any depth), each with its start time (so a pid reused
+    later is not taken for it); empty where there is no /proc."""
+    table = _process_tree()
+    if not table:
+        return {}
+    children: dict[int, list[int]] = {}
+    for child, (parent, _) in table.items():
+        children.setdefault(parent, []).append(child)
+    found: dict[int, str] = {}
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found[child] = table[child][1]
+            todo.append(child)
+    return found
+
+
+def stop_processes(processes: Mapping[int, str], timeout: float = 10.0) -> None:
+    """SIGTERM the processes still running as recorded (same pid, same start time), wait up to
+    ``timeout``, then SIGKILL what is left."""
+
+    def left() -> list[int]:
+        table = _process_tree() or {}
+        return [pid for pid, started in processes.items() if pid in table and table[pid][1] == started]
+
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in left():
+            try:
+                os.kill(pid, sig)
+            except OSError:
+                pass
+        deadline = time.monotonic() + timeout
+        while left() and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+
+#: The parts of a :class:`PanelStack`, as :meth:`PanelStack.stopped_part` names them, as a person calls them.
+PART_NAMES: Mapping[str, str] = {"hub": "JupyterHub", "simulator": "the Saturn Cloud simulator", "lab": "JupyterLab"}
+
+
 @dataclass
 class PanelStack:
     """A JupyterHub, the Saturn Cloud simulator and JupyterLab with the panel configured against both.
@@ -310,6 +369,9 @@ class PanelStack:
     simulator: SimulatorProcess | None = None
     hub_token_user: str | None = None
     hub_token_scopes: Sequence[str] = ()
+    hub_family: dict[int, str] = field(default_factory=dict)
+    """The hub's processes (its proxy, services, servers) as :meth:`stopped_part` last saw them:
+    a hub that dies leaves them to init, where :meth:`stop` still finds them."""
 
     def start(self, wait: bool = True, timeout: float = 120.0) -> PanelStack:
         """Start the hub, then the simulator, then Lab (and wait for Lab to answer when ``wait``).
@@ -351,7 +413,66 @@ class PanelStack:
                     self.simulator.close()
             finally:
                 if self.hub is not None:
-                    self.hub.stop()
+                    try:
+                        self.hub.stop()
+                    finally:
+                        # What a hub that died left running (its managed services, say).
+                        family, self.hub_family = self.hub_family, {}
+                        stop_processes(family)
+
+    def stopped_part(self) -> str | None:
+        """The first part whose process has ended: ``"hub"``, ``"simulator"`` or ``"lab"``
+        (None while all run). A process that died but was not reaped yet (a zombie, which
+        ``kill -0`` still finds) counts as ended: ``poll()`` reaps it."""
+        if self.hub is not None and self.hub.process is not None:
+            if self.hub.process.poll() is not None:
+                return "hub"
+            self.hub_family.update(descendants(self.hub.process.pid))
+        if self.simulator is not None and not self.simulator.running:
+            return "simulator"
+        if not self.lab.running:
+            return "lab"
+        return None
+
+    def watch(self, interval: float = 1.0) -> str:
+        """Block until a part stops; return which one (see :meth:`stopped_part`)."""
+        while True:
+            part = self.stopped_part()
+            if part is not None:
+                return part
+            time.sleep(interval)
+
+    def stop_report(self, part: str) -> str:
+        """What to tell a person when ``part`` stopped on its own: which part, how it ended,
+        where its log is, and which parts are stopped because of it."""
+        code: int | None = None
+        where = ""
+        if part == "hub" and self.hub is not None and self.hub.process is not None:
+            code, where = self.hub.process.returncode, f" Its log: {self.hub.log_path}"
+        elif part == "simulator" and self.simulator is not None:
+            process = getattr(self.simulator, "_process", None)
+            code = process.returncode if process is not None else None
+            tail = self.simulator.stderr_tail(800).strip()
+            where = f" Its last output:\n{tail}" if tail else ""
+        elif part == "lab" and self.lab.process is not None:
+            code = self.lab.process.returncode
+            where = f" Its log: {self.lab.log_path}" if self.lab.log_to_file else ""
+        if code is None:
+            how = "it ended"
+        elif code >= 0:
+            how = f"exit code {code}"
+        else:
+            try:
+                how = f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"killed by signal {-code}"
+        present = {"hub": self.hub is not None, "simulator": self.simulator is not None, "lab": True}
+        others = [PART_NAMES[name] for name in ("simulator", "lab", "hub") if present[name] and name != part]
+        name = PART_NAMES[part]
+        text = f"{name[0].upper()}{name[1:]} stopped ({how}).{where}"
+        if others:
+            text += f"\nStopping {' and '.join(others)} ..."
+        return text
 
     def urls(self) -> dict[str, str]:
         """Where to go: Lab (with its token), the hub and the simulator, those that run."""

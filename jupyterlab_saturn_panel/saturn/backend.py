@@ -318,12 +318,15 @@ class SaturnBackend:
 
     async def _add_progress(self, resource_id: str, runs: list[dict[str, Any]]) -> None:
         """Cell progress ("cell 7 of 23") of a notebook job's runs, from papermill's log lines:
-        live runs are read (within the 10 s rule), finished ones keep what was last read."""
+        live runs are read (within the 10 s rule); a finished run the panel saw going (its log
+        was read before it ended, e.g. one that ran between two reads) is read once more, so
+        it shows how far it got; other finished runs keep what was last read."""
         for run in runs[:RECENT_RUNS]:
             log = self.logs.known(resource_id, run["name"])
-            if run["status"] not in FINISHED_RUN_STATUSES:
+            finished = run["status"] in FINISHED_RUN_STATUSES
+            if not finished or (log is not None and not log.complete):
                 try:
-                    log = await self.logs.read(resource_id, run["name"], finished=False)
+                    log = await self.logs.read(resource_id, run["name"], finished=finished)
                 except PanelError as exc:
                     if _about_saturn(exc):
                         raise

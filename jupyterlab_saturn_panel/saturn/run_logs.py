@@ -4,8 +4,10 @@ One ``RunLog`` per run holds the lines read so far and the page key where the la
 page began. A new read starts at that page, so Saturn sends that page and what follows, never
 the whole log again; a read within ``min_interval`` of the last one (Saturn's 10 s rule) is
 answered from memory, and concurrent readers join the read under way. Upstream requests so
-depend on the runs being followed, not on how many tabs show them. A finished run, once read
-after it finished, is never read again.
+depend on the runs being followed, not on how many tabs show them. The first read after a run
+finished is made at once, whenever the last one was (a finished run's tab shows its whole log as
+it opens, not 10 s later): that is one read more per run, never more, for once read after it
+finished, a run's log is never read again.
 """
 
 from __future__ import annotations
@@ -55,9 +57,9 @@ class RunLogs:
 
     async def read(self, job_id: str, run: str, *, finished: bool, wait: bool = False) -> RunLog:
         """The run's log, brought up to date unless it was within ``min_interval`` (or is
-        complete). ``finished``: the run has ended, so this read can be the last. ``wait``: a
-        finished run's whole log is needed now (its executed notebook is at its very end): wait
-        for the rule to allow the last read instead of answering what was read before."""
+        complete). ``finished``: the run has ended, so this read is the last one, and it is made
+        at once, without waiting for ``min_interval`` (``wait`` is kept for callers that need
+        the whole log: a finished run's read always brings it)."""
         key = (job_id, run)
         entry = self._logs.get(key)
         if entry is None:
@@ -68,19 +70,16 @@ class RunLogs:
         while True:
             if entry.complete:
                 return entry
-            if entry.read_at is not None:
-                wait_for = self.min_interval - (time.monotonic() - entry.read_at)
-                if wait_for > 0:
-                    if not (wait and finished):
-                        return entry
-                    await asyncio.sleep(wait_for)
-                    continue
+            # Within the rule, a run still going is answered from memory; a finished one is not.
+            if not finished and entry.read_at is not None and time.monotonic() - entry.read_at < self.min_interval:
+                return entry
             if key not in self._reading:
                 self._reading[key] = asyncio.ensure_future(self._update(job_id, run, entry, finished))
                 self._reading[key].add_done_callback(lambda _: self._reading.pop(key, None))
             entry = await asyncio.shield(self._reading[key])
-            # A read begun before the run ended (by a viewer) is not the last one.
-            if entry.complete or not (wait and finished):
+            # A read begun before the run ended (by a viewer) is not the last one: a finished
+            # run's reader reads again at once.
+            if entry.complete or not finished:
                 return entry
 
     async def _update(self, job_id: str, run: str, entry: RunLog, finished: bool) -> RunLog:

@@ -122,7 +122,8 @@ export function addContextMenuItems(app: JupyterFrontEnd): IDisposable {
 }
 
 /**
- * The commands the palette lists.
+ * The commands the palette lists (the jobs plugin adds its own,
+ * `JOB_PALETTE_COMMANDS`).
  */
 export const PALETTE_COMMANDS: ReadonlyArray<string> = [
   CommandIDs.openPanel,
@@ -133,9 +134,7 @@ export const PALETTE_COMMANDS: ReadonlyArray<string> = [
   CommandIDs.open,
   CommandIDs.remove,
   CommandIDs.createServer,
-  CommandIDs.createFromRecipe,
-  CommandIDs.runJob,
-  CommandIDs.runNotebook
+  CommandIDs.createFromRecipe
 ];
 
 /**

@@ -17,6 +17,7 @@ import * as React from 'react';
 
 import {
   cellPercent,
+  ICellProgress,
   IResource,
   IRun,
   isActive,
@@ -178,6 +179,9 @@ function RunItem(props: IRunItemProps): JSX.Element {
   const active = isActive(run.status);
   const notebook = jobNotebook(job) !== null;
   const progress = active && notebook ? run.progress : null;
+  // How far a finished notebook run got (also one that ran between two
+  // reads of Saturn: the server reads its log once more when it ends).
+  const reached = !active && notebook ? run.progress : null;
   const name = runName(run, trans, true, now);
   return (
     <li
@@ -206,6 +210,7 @@ function RunItem(props: IRunItemProps): JSX.Element {
       ) : (
         <Duration seconds={runDuration(run, now)} context={context} />
       )}
+      {reached && <CellsReached run={run} progress={reached} trans={trans} />}
       <span className="jp-SaturnPanel-actions">
         {active && (
           <CommandButton
@@ -332,6 +337,42 @@ function ScheduleLine(props: {
         />
       </span>
     </div>
+  );
+}
+
+/**
+ * How many cells a finished notebook run ran ("3/3 cells"), or where it
+ * stopped ("failed at cell 2/3").
+ */
+function CellsReached(props: {
+  readonly run: IRun;
+  readonly progress: ICellProgress;
+  readonly trans: IPanelContext['trans'];
+}): JSX.Element {
+  const { run, progress, trans } = props;
+  const of = trans.__('%1/%2', progress.cell, progress.cells);
+  let text: string;
+  let title: string;
+  if (run.status === 'completed') {
+    text = trans.__('%1 cells', of);
+    title = trans.__('Ran cell %1', of);
+  } else if (run.status === 'error') {
+    text = trans.__('failed at cell %1', of);
+    title = trans.__('Failed while running cell %1', of);
+  } else {
+    text = trans.__('ended at cell %1', of);
+    title = trans.__('Ended while running cell %1', of);
+  }
+  return (
+    <span
+      className="jp-SaturnPanel-runCells"
+      data-cell={progress.cell}
+      data-cells={progress.cells}
+      title={title}
+      style={{ flex: '0 0 auto' }}
+    >
+      {text}
+    </span>
   );
 }
 

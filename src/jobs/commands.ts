@@ -55,6 +55,10 @@ import { addScheduleCommands, SCHEDULE_COMMANDS } from './scheduleCommands';
  * The job commands the palette lists (besides run-job and run-notebook).
  */
 export const JOB_PALETTE_COMMANDS: ReadonlyArray<string> = [
+  CommandIDs.runJob,
+  CommandIDs.stopRun,
+  CommandIDs.openLogs,
+  CommandIDs.runNotebook,
   CommandIDs.scheduleNotebook,
   CommandIDs.editSchedule,
   CommandIDs.pauseSchedule,
@@ -158,6 +162,23 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
     }
     return jobRuns(job).find(r => r.name === run) ?? null;
   };
+
+  /**
+   * The jobs with a run that can be stopped (the palette's Stop asks which).
+   */
+  const stoppableJobs = () =>
+    model.resources.filter(
+      r =>
+        r.kind === 'job' &&
+        !model.isBusy(r.key) &&
+        jobRuns(r).some(run => isStoppable(run.status))
+    );
+
+  /**
+   * The jobs that have run (the palette's Show logs asks which).
+   */
+  const jobsWithRuns = () =>
+    model.resources.filter(r => r.kind === 'job' && jobRuns(r).length > 0);
 
   /**
    * Reveal a job's row in the panel.
@@ -324,10 +345,10 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
   disposables.add(
     commands.addCommand(CommandIDs.stopRun, {
       label: args => {
-        const run = findRun(args);
+        const run = args.isPalette ? null : findRun(args);
         return run
           ? trans.__('Stop %1', runName(run, trans, false))
-          : trans.__('Stop Run');
+          : trans.__('Stop a Saturn Job Run…');
       },
       caption: () =>
         saturnBlockedReason(model, trans) ??
@@ -336,6 +357,10 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
       describedBy: runArgs,
       isEnabled: args => {
         const key = jobKey(args);
+        if (key === null && !args.contextMenu) {
+          // From the palette: asks which job.
+          return saturnUsable(model) && stoppableJobs().length > 0;
+        }
         const run = findRun(args);
         return (
           saturnUsable(model) &&
@@ -353,7 +378,20 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
         return !!run && isActive(run.status);
       },
       execute: async args => {
-        const key = jobKey(args);
+        let key = jobKey(args);
+        if (key === null && !args.contextMenu) {
+          key = await pickResource({
+            title: trans.__('Stop a Run of a Saturn Job'),
+            acceptLabel: trans.__('Stop its run'),
+            emptyMessage: trans.__('No Saturn job has a run going.'),
+            resources: stoppableJobs(),
+            trans
+          });
+          if (key === null) {
+            return;
+          }
+          args = { ...args, key };
+        }
         const run = argRun(args, key, true);
         const id = key !== null ? jobIdFromKey(key) : null;
         if (key === null || id === null || run === null) {
@@ -386,20 +424,36 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
           job && name !== null
             ? (jobRuns(job).find(r => r.name === name) ?? null)
             : null;
-        return run
+        return run && !args.isPalette
           ? trans.__('Show logs of %1', runName(run, trans))
-          : trans.__('Show Run Logs');
+          : trans.__('Show Saturn Job Run Logs…');
       },
       caption: trans.__('Show the logs of a Saturn job run in a tab'),
       describedBy: runArgs,
       isEnabled: args => {
         const key = jobKey(args);
+        if (key === null && !args.contextMenu) {
+          // From the palette: asks which job (its newest run).
+          return jobsWithRuns().length > 0;
+        }
         return key !== null && jobIdFromKey(key) !== null;
       },
       isVisible: args =>
         args.contextMenu !== true || argRun(args, jobKey(args), false) !== null,
       execute: async args => {
-        const key = jobKey(args);
+        let key = jobKey(args);
+        if (key === null && !args.contextMenu) {
+          key = await pickResource({
+            title: trans.__('Show the Logs of a Saturn Job Run'),
+            acceptLabel: trans.__('Show logs of its newest run'),
+            emptyMessage: trans.__('No Saturn job has run yet.'),
+            resources: jobsWithRuns(),
+            trans
+          });
+          if (key === null) {
+            return;
+          }
+        }
         const id = key !== null ? jobIdFromKey(key) : null;
         if (key === null || id === null) {
           warn(trans.__('Which job is not known.'));
@@ -477,7 +531,7 @@ export function addJobCommands(options: IJobCommandsOptions): IDisposable {
 
 /**
  * The context menu of job rows and run rows. (The file browser's item for
- * notebooks is declared in schema/plugin.json.)
+ * notebooks is declared in schema/jobs.json.)
  */
 export function addJobContextMenuItems(app: JupyterFrontEnd): IDisposable {
   const disposables = new DisposableSet();

@@ -196,7 +196,9 @@ export class RunLogsView extends Widget {
     } else if (this._count === 0) {
       text = follower.complete
         ? trans.__('The run logged nothing.')
-        : trans.__('Waiting for output…');
+        : isActive(follower.status)
+          ? trans.__('Waiting for output…')
+          : trans.__('Reading the log…');
     }
     this._note.textContent = text;
     this._note.className = `jp-SaturnPanel-logNote${kind ? ` jp-mod-${kind}` : ''}`;
@@ -518,6 +520,11 @@ namespace Private {
       detail = follower.error ? trans.__('unavailable') : trans.__('loading…');
     } else if (follower.complete) {
       detail = trans.__('finished');
+    } else if (!isActive(follower.status)) {
+      // Ended, its last lines not read yet: nothing to follow any more.
+      detail = follower.isFollowing
+        ? trans.__('reading the end…')
+        : trans.__('not read to the end');
     } else if (!follower.isFollowing) {
       detail = trans.__('not following');
     } else if (follower.isPaused) {

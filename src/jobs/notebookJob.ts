@@ -39,6 +39,7 @@ import { CommandIDs, IJobSettings } from '../tokens';
 import type { OpenLogs } from './logTabs';
 import { runName } from './names';
 import { formatParameters } from './parameters';
+import { runNotificationData } from './runNotifier';
 
 /**
  * Build the body of `POST saturn/notebook-jobs` from the settings.
@@ -225,8 +226,11 @@ export function addRunNotebookCommand(
         });
       }
       Notification.success(trans.__('Started %1 as a Saturn job', name), {
-        autoClose: false,
-        actions
+        // Closes by itself, as every success toast (see actionNotifier.ts).
+        autoClose: actions.length > 0 ? 10000 : 5000,
+        actions,
+        // The run's end updates this toast (runNotifier.ts).
+        ...(job && run ? { data: runNotificationData(job.key, run.name) } : {})
       });
     }
   });
