@@ -127,9 +127,23 @@ class SaturnPanelHubService(Application):
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, done.set)
+        watch = asyncio.ensure_future(self._exit_with_parent(done))
         await done.wait()
+        watch.cancel()
         server.stop()
         await self.state.close()
+
+    async def _exit_with_parent(self, done: asyncio.Event) -> None:
+        """Stop when the process that started this one is gone: a hub killed with SIGKILL cannot
+        stop its managed services, which would keep reading a hub that a new one replaced. (A
+        service started by init, systemd or a container runtime has no parent to lose.)"""
+        parent = os.getppid()
+        if parent == 1:
+            return
+        while os.getppid() == parent:
+            await asyncio.sleep(2.0)
+        self.log.warning("The process that started the service (pid %d) is gone: stopping.", parent)
+        done.set()
 
 
 def main(argv: list[str] | None = None) -> Any:
