@@ -12,9 +12,14 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import {
+  IRunningSessionManagers,
+  IRunningSessionSidebar
+} from '@jupyterlab/running';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
 
 import {
   errorMessage,
@@ -32,6 +37,7 @@ import {
 } from './commands';
 import { SaturnPanel } from './components/panel';
 import { jobsPlugin } from './jobs/plugin';
+import { addRunningSections, watchVisibility } from './running';
 import { ResourceModel } from './model';
 import {
   CommandIDs,
@@ -61,7 +67,9 @@ const plugin: JupyterFrontEndPlugin<ISaturnPanelShell> = {
     ICommandPalette,
     ISettingRegistry,
     IDefaultFileBrowser,
-    IStateDB
+    IStateDB,
+    IRunningSessionManagers,
+    IRunningSessionSidebar
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -70,7 +78,9 @@ const plugin: JupyterFrontEndPlugin<ISaturnPanelShell> = {
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
     fileBrowser: IDefaultFileBrowser | null,
-    state: IStateDB | null
+    state: IStateDB | null,
+    runningManagers: IRunningSessionManagers | null,
+    runningSidebar: IRunningSessionSidebar | null
   ): ISaturnPanelShell => {
     translator = translator ?? nullTranslator;
     const trans = translator.load(TRANSLATION_DOMAIN);
@@ -105,10 +115,25 @@ const plugin: JupyterFrontEndPlugin<ISaturnPanelShell> = {
       shell: app.shell
     });
     app.shell.add(panel, 'left', { rank: 200 });
-    // The server reads upstream while a tab shows the panel (and the tab is visible).
+    // The server reads upstream while a tab shows the panel, or Lab's Running
+    // panel with the panel's sections (and the tab is visible).
+    const attention = { panel: false, running: false };
+    const attend = () => {
+      live.watching = attention.panel || attention.running;
+    };
     panel.visibilityChanged.connect((_, shown) => {
-      live.watching = shown;
+      attention.panel = shown;
+      attend();
     });
+    if (runningManagers) {
+      addRunningSections(runningManagers, model, app.commands, trans);
+      if (runningSidebar instanceof Widget) {
+        watchVisibility(runningSidebar, shown => {
+          attention.running = shown;
+          attend();
+        });
+      }
+    }
     if (restorer) {
       restorer.add(panel, PANEL_ID);
     }
