@@ -21,6 +21,7 @@ from tornado.iostream import StreamClosedError
 from .engine import StatusEngine, Subscription
 from .errors import BadRequest, Forbidden, NotFound, PanelError
 from .hub.backend import HubBackend
+from .hub.shares import HubShares, check_code_body, check_code_id, check_share_body, check_share_target
 from .saturn.backend import SaturnBackend
 from .saturn.notebook_jobs import NotebookJobRequest, output_path
 from .saturn.notebook_output import error_cell
@@ -350,6 +351,140 @@ class HubProgressHandler(SaturnPanelHandler):
         self._gone = True
 
 
+class _HubSharesBase(SaturnPanelHandler):
+    """The hub's shares (issue 20), through the panel's hub token; the hub judges every scope."""
+
+    async def shares(self) -> HubShares:
+        client = self.hub.require_client()
+        await self.hub.identify()
+        return HubShares(client, self.hub.settings.public_url)
+
+    def flag(self, name: str) -> bool:
+        value = self.get_query_argument(name, "0")
+        if value not in ("0", "1", "true", "false"):
+            raise BadRequest(f"{name} must be 1 or 0.")
+        return value in ("1", "true")
+
+
+class HubServerSharesHandler(_HubSharesBase):
+    """``GET``/``POST``/``DELETE hub/servers/{user}/{name}/shares``: who a server is shared with,
+    share it with a user or a group, revoke a share (``?withUser=`` / ``?withGroup=``) or all
+    (``?all=1``)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, user: str, name: str) -> None:
+        check_hub_user(user)
+        check_server_name(name)
+        shares = await self.shares()
+        self.finish_json({"shares": await shares.list_shares(user, name)})
+
+    @web.authenticated
+    @authorized
+    async def post(self, user: str, name: str) -> None:
+        check_hub_user(user)
+        check_server_name(name)
+        with_user, with_group, scopes = check_share_body(self.json_body())
+        shares = await self.shares()
+        share = await shares.share(user, name, with_user=with_user, with_group=with_group, scopes=scopes)
+        self.finish_json(share)
+
+    @web.authenticated
+    @authorized
+    async def delete(self, user: str, name: str) -> None:
+        check_hub_user(user)
+        check_server_name(name)
+        with_user = self.get_query_argument("withUser", None)
+        with_group = self.get_query_argument("withGroup", None)
+        every = self.flag("all")
+        if sum((with_user is not None, with_group is not None, every)) != 1:
+            raise BadRequest("Name exactly one of ?withUser=NAME, ?withGroup=NAME or ?all=1.")
+        if with_user is not None:
+            check_share_target(with_user, "user")
+        if with_group is not None:
+            check_share_target(with_group, "group")
+        shares = await self.shares()
+        await shares.revoke(user, name, with_user=with_user, with_group=with_group)
+        self.finish_json({"shares": await shares.list_shares(user, name)})
+
+
+class HubServerShareCodesHandler(_HubSharesBase):
+    """``GET``/``POST``/``DELETE hub/servers/{user}/{name}/share-codes``: a server's share links
+    (ids, never codes), make one (the code and accept link only in that answer), revoke one
+    (``?id=sc_N``) or all (``?all=1``)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, user: str, name: str) -> None:
+        check_hub_user(user)
+        check_server_name(name)
+        shares = await self.shares()
+        self.finish_json({"codes": await shares.list_codes(user, name)})
+
+    @web.authenticated
+    @authorized
+    async def post(self, user: str, name: str) -> None:
+        check_hub_user(user)
+        check_server_name(name)
+        expires_in, scopes = check_code_body(self.json_body())
+        shares = await self.shares()
+        code = await shares.create_code(user, name, expires_in=expires_in, scopes=scopes)
+        self.set_header("Cache-Control", "no-store")  # the code is a secret
+        self.finish_json(code, status=201)
+
+    @web.authenticated
+    @authorized
+    async def delete(self, user: str, name: str) -> None:
+        check_hub_user(user)
+        check_server_name(name)
+        code_id = self.get_query_argument("id", None)
+        every = self.flag("all")
+        if (code_id is None) == (not every):
+            raise BadRequest("Name exactly one of ?id=sc_N or ?all=1.")
+        shares = await self.shares()
+        await shares.revoke_code(user, name, check_code_id(code_id) if code_id is not None else None)
+        self.finish_json({"codes": await shares.list_codes(user, name)})
+
+
+class HubOwnerSharesHandler(_HubSharesBase):
+    """``GET hub/shares/{user}``: the shares and share links of every server of ``user``."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, user: str) -> None:
+        check_hub_user(user)
+        shares = await self.shares()
+        listed, codes = await shares.list_owner_shares(user)
+        self.finish_json({"shares": listed, "codes": codes})
+
+
+class HubSharedWithMeHandler(_HubSharesBase):
+    """``GET hub/shared``: the servers others share with the token's user."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        shares = await self.shares()
+        me = self.hub.own_user
+        self.finish_json({"user": me, "shared": await shares.shared_with(me) if me else []})
+
+
+class HubLeaveShareHandler(_HubSharesBase):
+    """``DELETE hub/shared/{user}/{name}``: the token's user leaves a share made to them."""
+
+    @web.authenticated
+    @authorized
+    async def delete(self, user: str, name: str) -> None:
+        check_hub_user(user)
+        check_server_name(name)
+        shares = await self.shares()
+        me = self.hub.own_user
+        if not me:
+            raise BadRequest("The JupyterHub token is not a user's: it has no shares to leave.")
+        await shares.leave(me, user, name)
+        self.finish_json({"user": me, "shared": await shares.shared_with(me)})
+
+
 class SaturnWorkspaceHandler(SaturnPanelHandler):
     """``POST saturn/workspaces/{id}/start`` and ``/stop``."""
 
@@ -359,6 +494,31 @@ class SaturnWorkspaceHandler(SaturnPanelHandler):
         check_saturn_id(resource_id)
         resource = await self.saturn.workspace_action(resource_id, action)
         self.finish_json(resource, status=202)
+
+
+class SaturnDeploymentHandler(SaturnPanelHandler):
+    """``POST saturn/deployments/{id}/start``, ``/stop`` and ``/restart``."""
+
+    @web.authenticated
+    @authorized
+    async def post(self, resource_id: str, action: str) -> None:
+        check_saturn_id(resource_id)
+        resource = await self.saturn.deployment_action(resource_id, action)
+        self.finish_json(resource, status=202)
+
+
+class SaturnDeploymentLogsHandler(SaturnPanelHandler):
+    """``GET saturn/deployments/{id}/logs[?since=N]``: the running deployment's log lines (from
+    line N), in the shape of a job run's logs."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, resource_id: str) -> None:
+        check_saturn_id(resource_id)
+        since = self.get_query_argument("since", "0")
+        if not (since.isascii() and since.isdigit() and len(since) <= 18):
+            raise BadRequest("since must be a line number (0 or more).")
+        self.finish_json(await self.saturn.deployment_logs(resource_id, int(since)))
 
 
 class SaturnRecipesHandler(SaturnPanelHandler):
@@ -541,8 +701,15 @@ def route_table() -> list[tuple[str, type[SaturnPanelHandler]]]:
         (f"{NAMESPACE}/events", EventsHandler),
         (f"{NAMESPACE}/hub/users", HubUsersHandler),
         (f"{NAMESPACE}/hub/servers/{user}/{name}/progress", HubProgressHandler),
+        (f"{NAMESPACE}/hub/servers/{user}/{name}/shares", HubServerSharesHandler),
+        (f"{NAMESPACE}/hub/servers/{user}/{name}/share-codes", HubServerShareCodesHandler),
+        (f"{NAMESPACE}/hub/shares/{user}", HubOwnerSharesHandler),
+        (f"{NAMESPACE}/hub/shared", HubSharedWithMeHandler),
+        (f"{NAMESPACE}/hub/shared/{user}/{name}", HubLeaveShareHandler),
         (f"{NAMESPACE}/hub/servers/{user}/{name}", HubServerHandler),
         (f"{NAMESPACE}/saturn/workspaces/{rid}/(?P<action>start|stop)", SaturnWorkspaceHandler),
+        (f"{NAMESPACE}/saturn/deployments/{rid}/(?P<action>start|stop|restart)", SaturnDeploymentHandler),
+        (f"{NAMESPACE}/saturn/deployments/{rid}/logs", SaturnDeploymentLogsHandler),
         (f"{NAMESPACE}/saturn/recipes", SaturnRecipesHandler),
         (f"{NAMESPACE}/saturn/jobs/{rid}/start", SaturnJobStartHandler),
         (f"{NAMESPACE}/saturn/jobs/{rid}/runs", SaturnJobRunsHandler),

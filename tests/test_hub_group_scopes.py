@@ -255,7 +255,16 @@ async def test_an_instructor_acts_on_the_team_and_the_hub_judges_the_rest(
 
     hub = body(await jp_fetch("saturn-panel", "config"))["hub"]
     assert hub["user"] == "instructor" and hub["missingScopes"] == [] and hub["message"] is None
-    assert hub["abilities"] == {"listAllUsers": True, "start": True, "stop": True, "delete": True}
+    assert hub["abilities"] == {
+        "listAllUsers": True,
+        "start": True,
+        "stop": True,
+        "delete": True,
+        "share": False,
+        "shareWithNames": False,
+        "shareWithUsers": False,
+        "shareWithGroups": False,
+    }
 
     tab = open_events()
     await tab.ready()

@@ -36,7 +36,16 @@ async def test_config_says_who_and_what_without_secrets(jp_fetch: Any, local_hub
     hub = config["hub"]
     assert hub["configured"] is True and hub["reachable"] is True
     assert hub["kind"] == "service"
-    assert hub["abilities"] == {"listAllUsers": True, "start": True, "stop": True, "delete": True}
+    assert hub["abilities"] == {
+        "listAllUsers": True,
+        "start": True,
+        "stop": True,
+        "delete": True,
+        "share": True,
+        "shareWithNames": True,
+        "shareWithUsers": True,
+        "shareWithGroups": False,
+    }
     assert hub["missingScopes"] == [] and hub["message"] is None
     assert local_hub.admin_token not in json.dumps(config)
 

@@ -53,13 +53,23 @@ c.JupyterHub.named_server_limit_per_user = int(os.environ.get("SP_NAMED_LIMIT", 
 # Answer starts and stops at once (202), so progress and "stopping" are visible.
 c.JupyterHub.tornado_settings = {"slow_spawn_timeout": 0, "slow_stop_timeout": 0}
 c.Spawner.server_token_scopes = ["list:users", "read:users", "read:servers", "servers!user", "access:servers!user"]
+# Sharing (JupyterHub 5+ shares, issue 20): the panel's Share, Manage sharing and Shared with me
+# act with the server's token, so it gets what its owner may do with shares (the hub gives each
+# token the subset its owner holds): share their own servers, and read user and group names to
+# share with someone by name.
+c.Spawner.server_token_scopes += ["shares!user", "read:users:name", "read:groups:name"]
+
+# Every user may share their own servers (shares!user), by link or with a user or a group by name
+# (read:users:name, read:groups:name): the lines JupyterHub's sharing tutorial gives.
+user_scopes = ["self", "shares!user", "read:users:name", "read:groups:name"]
 
 c.JupyterHub.load_roles = [
     {
         "name": "saturn-panel-admin",
         "services": ["saturn-panel-admin"],
         "scopes": ["list:users", "read:users", "admin:servers", "access:servers", "admin:users", "tokens", "shares"],
-    }
+    },
+    {"name": "user", "scopes": user_scopes},
 ]
 c.JupyterHub.services = [{"name": "saturn-panel-admin", "api_token": os.environ["SP_ADMIN_TOKEN"]}]
 
@@ -89,9 +99,9 @@ if os.environ.get("SP_STATUS_SERVICE"):
                 "services": ["saturn-panel-status"],
                 "scopes": ["list:users", "read:users", "read:servers"],
             },
-            # Users (and so their servers' tokens) may read the service's model: its URL.
-            {"name": "user", "scopes": ["self", "read:services!service=saturn-panel-status"]},
         ]
     )
+    # Users (and so their servers' tokens) may read the service's model: its URL.
+    user_scopes.append("read:services!service=saturn-panel-status")
     c.Spawner.server_token_scopes.append("read:services!service=saturn-panel-status")
     c.JupyterHub.load_roles[0]["scopes"].append("read:services!service=saturn-panel-status")

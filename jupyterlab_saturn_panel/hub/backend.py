@@ -34,6 +34,7 @@ from ..validation import check_new_server_name
 from .client import HubClient, StartOutcome
 from .mapping import public_link, server_actions, server_models, server_resource, server_status
 from .scopes import SCOPES_HINT, HubScopes
+from .shares import SHARE_SCOPES, sharing_abilities
 from .spawn_options import SpawnOptions
 from .status_link import StatusServiceLink
 
@@ -182,6 +183,8 @@ class HubBackend:
         elif error is None and missing:
             message = "The JupyterHub token lacks scopes: " + ", ".join(missing) + "."
             hint = SCOPES_HINT
+        # JupyterHub 5+ shares (issue 20): what the token may share, and how to turn it on.
+        sharing = sharing_abilities(self.scopes, self.own_user) if identity else sharing_abilities(HubScopes(()), None)
         return {
             "configured": self.configured,
             "reachable": _reachable(self.configured, bool(identity), error),
@@ -194,7 +197,13 @@ class HubBackend:
                 "start": self.scopes.allows_any("start:servers"),
                 "stop": self.scopes.allows_any("delete:servers"),
                 "delete": self.scopes.allows_any("delete:servers"),
+                "share": sharing["share"],
+                "shareWithNames": sharing["shareWithNames"],
+                "shareWithUsers": sharing["shareWithUsers"],
+                "shareWithGroups": sharing["shareWithGroups"],
             },
+            "shareScopes": list(SHARE_SCOPES) if sharing["share"] else [],
+            "sharingHint": sharing["sharingHint"] if identity else None,
             "missingScopes": missing,
             "message": message,
             "hint": hint,
