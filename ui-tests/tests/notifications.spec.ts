@@ -198,10 +198,18 @@ test.describe('A Saturn Cloud outage', () => {
       await outage(request, origin, 0);
       origin = null;
     }
+    // Retry, as a person would: with no panel shown, the server does not read
+    // Saturn again by itself before the outage's backoff (60 s and more) ends.
     await expect
-      .poll(async () => (await panelConfig(request)).saturn.stale ?? false, {
-        timeout: SLOW
-      })
+      .poll(
+        async () => {
+          await request.post('/saturn-panel/refresh', {
+            data: { backend: 'saturn' }
+          });
+          return (await panelConfig(request)).saturn.stale ?? false;
+        },
+        { timeout: SLOW, intervals: [2_000] }
+      )
       .toBe(false);
     const ws = await workspace(request);
     if (ws && ws.status !== 'stopped') {
