@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Run the benchmarks with the project's venv (./test.sh or ./run.sh set it up), then print ONE
 # summary table of every figure of this run beside its baseline, with PASS/FAIL (bench/summary.py).
-#   bench/run.sh                  # all of them: about 23 min on 2 cores, plus the browser bench's own
-#   bench/run.sh --quick          # shorter windows, fewer changes: about 13 min plus the browser bench
-#   bench/run.sh hub-cpu          # one of: hub-cpu memory logs hub saturn attention browser
+#   bench/run.sh                  # all of them: about 34 min on 2 cores, plus the browser bench's own
+#   bench/run.sh --quick          # shorter windows, fewer changes: about 19 min plus the browser bench
+#   bench/run.sh hub-cpu          # one of: hub-cpu memory logs hub saturn attention service browser
+#   bench/run.sh service --quick  # the hub service bench alone (about 6 min; 11 min without --quick)
 #   bench/run.sh hub --duration 60   # arguments after a name are passed on to that bench
 # Every bench writes bench/results/<name>-<timestamp>.json; the summary shows the file each bench
 # of this run wrote. Exit status: 0 when every figure with a goal met it.
@@ -31,9 +32,10 @@ one() {
     memory) "$PY" bench/memory_bench.py "$@" ;;
     logs) "$PY" bench/logs_bench.py "$@" ;;
     attention) "$PY" bench/attention_bench.py "$@" ;;
+    service) "$PY" bench/service_bench.py "$@" ;;
     browser) "$PY" bench/browser_bench.py "$@" ;;
     *)
-      echo "usage: bench/run.sh [all|--quick|hub-cpu|memory|logs|hub|saturn|attention|browser] [options of that bench]" >&2
+      echo "usage: bench/run.sh [all|--quick|hub-cpu|memory|logs|hub|saturn|attention|service|browser] [options of that bench]" >&2
       exit 2
       ;;
   esac
@@ -71,6 +73,7 @@ if [ "$which" = all ]; then
     run hub --duration 20 --starts 1
     run saturn --duration 30
     run attention --quick
+    run service --quick
     browser_args=(--repeat 1)
   else
     run hub-cpu --window 30 --rounds 2
@@ -79,6 +82,7 @@ if [ "$which" = all ]; then
     run hub --duration 20 --starts 3
     run saturn --duration 30
     run attention
+    run service
     browser_args=()
   fi
   if [ -f bench/browser_bench.py ]; then

@@ -75,6 +75,7 @@ class StatusServiceLink:
         self._last_line = 0.0
         self._next_try = 0.0
         self._waited = False
+        self._found_url: str | None = None
 
     @property
     def name(self) -> str | None:
@@ -156,6 +157,7 @@ class StatusServiceLink:
 
     def _fall_back(self, message: str, state: str = "unavailable") -> None:
         was = self.state
+        self._found_url = None  # it may have moved: ask the hub again
         self.state = state
         self.message = message
         self._forget()
@@ -167,8 +169,16 @@ class StatusServiceLink:
 
     # -- finding the service -------------------------------------------------------------------
     async def _base_url(self) -> str:
+        """The service's URL: the setting's, or the hub's answer for its name, asked once and again
+        only after the service failed (a reconnection every ``view_max_age`` asks the hub nothing)."""
         if self.name is None:
             return self.setting
+        if self._found_url is None:
+            self._found_url = await self._look_up()
+        return self._found_url
+
+    async def _look_up(self) -> str:
+        assert self.name is not None
         response = await self.hub.request("GET", f"services/{quote(self.name, safe='')}")
         if response.status in (403, 404):
             raise ServiceAbsent(

@@ -72,6 +72,7 @@ class HubState:
         self.progress: dict[tuple[str, str], dict[str, Any]] = {}
         self.error: PanelError | None = None
         self.last_read: float | None = None  # wall-clock time of the last good poll
+        self._read_mono: float | None = None  # the same, monotonic
         self.failures = 0
         self._reads = 0
         self._listeners: set[Listener] = set()
@@ -84,9 +85,16 @@ class HubState:
 
     # -- listeners -----------------------------------------------------------------------------
     def add_listener(self, listener: Listener) -> None:
-        """Start telling ``listener`` about changes; the first one starts the polls at once."""
+        """Start telling ``listener`` about changes. A read is made at once only when the state
+        is older than ``poll_interval`` (nobody watched): a panel that opens or reconnects while
+        others watch costs the hub nothing."""
+        first = not self._listeners
         self._listeners.add(listener)
-        self._wake.set()
+        if first or self._stale():
+            self._wake.set()  # the loop re-reads now if stale, else at the interval's end
+
+    def _stale(self) -> bool:
+        return self._read_mono is None or time.monotonic() - self._read_mono >= self.poll_interval
 
     def remove_listener(self, listener: Listener) -> None:
         self._listeners.discard(listener)
@@ -125,21 +133,28 @@ class HubState:
         return delay * random.uniform(1.0 - JITTER, 1.0 + JITTER)
 
     async def _loop(self) -> None:
+        next_read = 0.0  # monotonic time the next read is due
         while True:
-            if self._listeners:
-                try:
-                    await self.poll()
-                except Exception:  # a bug must not stop the reads for every panel; it is logged
-                    self.log.exception("Reading the hub failed unexpectedly")
-                    self.failures += 1
-                delay: float | None = self._interval()
-            else:
-                delay = None  # nobody watches: the hub is not read until someone does
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            if not self._listeners:
+                # Nobody watches: the hub is not read until someone does.
+                self._wake.clear()
+                await self._wake.wait()
+                if not self._stale():
+                    self._wake.clear()  # read a moment ago: the next read is at the interval's end
+                continue
+            try:  # until the next read is due, or a listener needs a read now
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, next_read - time.monotonic()))
             except asyncio.TimeoutError:
                 pass
             self._wake.clear()
+            if not self._listeners:
+                continue
+            try:
+                await self.poll()
+            except Exception:  # a bug must not stop the reads for every panel; it is logged
+                self.log.exception("Reading the hub failed unexpectedly")
+                self.failures += 1
+            next_read = time.monotonic() + self._interval()
 
     async def poll(self) -> None:
         """Read the active users once, for everyone."""
@@ -157,6 +172,7 @@ class HubState:
         self.failures = 0
         self.error = None
         self.last_read = time.time()
+        self._read_mono = time.monotonic()
         changed: set[str] = set()
         unread: set[str] = set()
         now_active = {str(model.get("name", "")): model for model in users}
