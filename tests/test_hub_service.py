@@ -317,6 +317,39 @@ async def test_a_panel_reads_through_the_service_falls_back_and_comes_back(
         await fetch_url(f"{service_hub.api_url}/users/bob/servers/svc", service_hub.admin_token, method="DELETE")
 
 
+async def test_a_reconnection_costs_the_panel_no_hub_request(
+    jp_fetch: Any,
+    jp_serverapp: Any,
+    service_hub: LocalHub,
+    status_service: StatusServiceProcess,
+    running_servers: None,
+) -> None:
+    """A view stream ends after view_max_age (2 s here, 30 min by default) and the panel opens
+    another at once: it asks the hub nothing again (the service's URL is kept), and the service
+    checks the token (HubAuth) without reading the hub's servers again (read a moment ago)."""
+    status_service.stop()
+    short = service_hub.status_service_process(poll_interval=5.0, view_max_age=2)
+    short.start()
+    try:
+        await until_state(jp_fetch, "connected", timeout=40.0)
+        link = jp_serverapp.web_app.settings["saturn_panel_hub"].status_link
+        panel_before, views_before = link.hub.request_count, link.views
+        _, status = await fetch_url(f"{service_hub.status_service_url}{PREFIX}api/status", service_hub.admin_token)
+        service_before = status["hubRequests"]
+        for _ in range(25):  # 5 s watched: about two reconnections
+            await bob_rows(jp_fetch)
+            await asyncio.sleep(0.2)
+        _, status = await fetch_url(f"{service_hub.status_service_url}{PREFIX}api/status", service_hub.admin_token)
+        assert link.views - views_before >= 2
+        assert link.hub.request_count == panel_before
+        # The service read the hub only at its own 5 s interval: once, maybe twice in 5 s.
+        assert status["hubRequests"] - service_before <= 2
+        assert (await panel_state(jp_fetch))["statusService"]["state"] == "connected"
+    finally:
+        short.stop()
+        status_service.start()
+
+
 @pytest.mark.parametrize("status_setting", ["no-such-service"])
 async def test_a_hub_without_the_service_is_read_by_the_panel_and_config_says_why(
     jp_fetch: Any, service_hub: LocalHub, status_setting: str

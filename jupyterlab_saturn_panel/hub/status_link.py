@@ -76,6 +76,8 @@ class StatusServiceLink:
         self._next_try = 0.0
         self._waited = False
         self._found_url: str | None = None
+        #: Views received (one per connection): the tests count reconnections with it.
+        self.views = 0
 
     @property
     def name(self) -> str | None:
@@ -259,6 +261,7 @@ class StatusServiceLink:
                 if isinstance(progress, dict):
                     self.on_progress(user, server, progress)
             self.state, self.message = "connected", None
+            self.views += 1
             self._connected.set()
             self.on_change()
         elif kind == "users" and self._connected.is_set():
