@@ -149,6 +149,8 @@ class HubState:
             self._wake.clear()
             if not self._listeners:
                 continue
+            if time.monotonic() < next_read and not self._stale():
+                continue  # woken early (a first listener) while the state is fresh: keep the beat
             try:
                 await self.poll()
             except Exception:  # a bug must not stop the reads for every panel; it is logged
