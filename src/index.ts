@@ -38,6 +38,7 @@ import {
 import { SaturnPanel } from './components/panel';
 import { jobsPlugin } from './jobs/plugin';
 import { addRunningSections, watchVisibility } from './running';
+import { sharingStore } from './sharing/store';
 import { ResourceModel } from './model';
 import {
   CommandIDs,
@@ -124,6 +125,10 @@ const plugin: JupyterFrontEndPlugin<ISaturnPanelShell> = {
     panel.visibilityChanged.connect((_, shown) => {
       attention.panel = shown;
       attend();
+      // Shares are read when the panel is shown (and on its refresh), never polled.
+      if (shown) {
+        void sharingStore.refresh();
+      }
     });
     if (runningManagers) {
       addRunningSections(runningManagers, model, app.commands, trans);
@@ -172,6 +177,7 @@ const plugin: JupyterFrontEndPlugin<ISaturnPanelShell> = {
             // The live state's fetch below says what is wrong.
           }
           await live.refresh();
+          void sharingStore.refresh();
         }
       },
       openPanel: () => app.shell.activateById(PANEL_ID),
@@ -196,6 +202,10 @@ const plugin: JupyterFrontEndPlugin<ISaturnPanelShell> = {
             };
             panel.setSectionVisible('hub', get('showHubSection', true));
             panel.setSectionVisible('saturn', get('showSaturnSection', true));
+            panel.setSectionVisible(
+              'deployments',
+              get('showSaturnSection', true)
+            );
             const notifierSettings: INotifierSettings = {
               notifyOnStartComplete: get('notifyOnStartComplete', true),
               openOnReady: get('openOnReady', false)

@@ -89,6 +89,15 @@ export namespace CommandIDs {
    */
   export const open = 'saturn-panel:open';
   /**
+   * Restart a running (or failed) Saturn deployment. Args `{key?: string}`.
+   */
+  export const restart = 'saturn-panel:restart';
+  /**
+   * Open the live logs of a running Saturn deployment in a main-area tab.
+   * Args `{key?: string}`.
+   */
+  export const openDeploymentLogs = 'saturn-panel:open-deployment-logs';
+  /**
    * Delete a stopped named hub server. Args `{key?: string}`.
    */
   export const remove = 'saturn-panel:delete';

@@ -222,6 +222,10 @@ class FakeSaturn:
             {"id": "4" * 32, "name": "odd-job", "status": "completed"},
             {"id": "5" * 32, "name": "gone-job", "status": "completed"},
         ]
+        self.deployments: list[Any] = [
+            {"id": "6" * 32, "name": "fine-dep", "status": "running", "url": "http://127.0.0.1:1/deploy/"},
+            {"id": "7" * 32, "name": "odd-dep", "status": "stopped"},
+        ]
         self.history_error: dict[str, Exception] = {"5" * 32: NotFound("Saturn Cloud does not know this resource")}
 
     async def current_user(self, *, admin: bool = False) -> dict[str, Any]:
@@ -229,6 +233,9 @@ class FakeSaturn:
 
     async def list_workspaces(self) -> list[Any]:
         return self.workspaces
+
+    async def list_deployments(self) -> list[Any]:
+        return self.deployments
 
     async def list_jobs(self) -> list[Any]:
         return self.jobs
@@ -249,6 +256,12 @@ async def test_a_resource_the_panel_cannot_map_is_that_rows_problem(monkeypatch:
     client = FakeSaturn()
     backend = SaturnBackend(client, SaturnSettings(min_interval=0.0, has_admin_token=False), StatusEngine())  # type: ignore[arg-type]
     real_workspace, real_job = mapping.workspace_resource, mapping.job_resource
+    real_deployment = mapping.deployment_resource
+
+    def deployment(item: Any, sizes: Any = None) -> Any:
+        if item.get("name") == "odd-dep":
+            raise ValueError("a bug meeting odd data")
+        return real_deployment(item, sizes)
 
     def workspace(item: Any, sizes: Any = None) -> Any:
         if item.get("name") == "odd-ws":
@@ -262,9 +275,11 @@ async def test_a_resource_the_panel_cannot_map_is_that_rows_problem(monkeypatch:
 
     monkeypatch.setattr("jupyterlab_saturn_panel.saturn.backend.workspace_resource", workspace)
     monkeypatch.setattr("jupyterlab_saturn_panel.saturn.backend.job_resource", job)
+    monkeypatch.setattr("jupyterlab_saturn_panel.saturn.backend.deployment_resource", deployment)
     rows = {r["name"]: r for r in await backend.refresh()}
     assert rows["fine-ws"]["status"] == "running" and rows["fine-job"]["status"] == "completed"
-    for name, kind in (("odd-ws", "workspace"), ("odd-job", "job")):
+    assert rows["fine-dep"]["status"] == "running" and rows["fine-dep"]["kind"] == "deployment"
+    for name, kind in (("odd-ws", "workspace"), ("odd-job", "job"), ("odd-dep", "deployment")):
         assert rows[name]["status"] == "error" and rows[name]["actions"] == []
         assert f"Saturn sent data for this {kind} that the panel cannot read" in rows[name]["message"]
         assert rows[name]["key"] == f"saturn/{kind}/{rows[name]['id']}"

@@ -1,4 +1,5 @@
-"""The Saturn Cloud half of the status engine: workspaces and jobs as Resources, and actions.
+"""The Saturn Cloud half of the status engine: workspaces, deployments and jobs as Resources, and
+actions.
 
 Saturn asks for at most one status request per resource per 10 s (seed 000). The engine refreshes
 this backend no more often than ``saturn_min_poll_interval`` and reads every resource with one list
@@ -29,12 +30,13 @@ from ..errors import (
     UpstreamError,
     UpstreamTimeout,
 )
-from ..resources import FINISHED_RUN_STATUSES, Resource, is_active, saturn_key
+from ..resources import FINISHED_RUN_STATUSES, RUN_STATUSES, Resource, is_active, saturn_key
 from ..validation import is_legacy_recipe
 from .client import SaturnClient
 from .mapping import (
     RECENT_RUNS,
     created_resource,
+    deployment_resource,
     job_notebook,
     job_resource,
     obj,
@@ -79,7 +81,7 @@ class SaturnSettings:
 
 
 class SaturnBackend:
-    """Saturn Cloud workspaces and jobs for the status engine."""
+    """Saturn Cloud workspaces, deployments and jobs for the status engine."""
 
     name = "saturn"
 
@@ -113,6 +115,9 @@ class SaturnBackend:
         # Saturn's instance sizes (GPUs per size), read once; None until a read worked.
         self.sizes: dict[str, dict[str, Any]] | None = None
         self._sizes_tried_at: float | None = None
+        # Live deployment logs: one read per deployment per interval, shared by every viewer.
+        self._deployment_logs: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._deployment_logs_reading: dict[str, asyncio.Future[dict[str, Any]]] = {}
 
     def require_client(self) -> SaturnClient:
         """The Saturn client; a 503 that says how to configure it when there is none."""
@@ -160,7 +165,7 @@ class SaturnBackend:
         busy = any(
             r["backend"] == "saturn"
             and is_active(r["status"])
-            and not (r["kind"] == "workspace" and r["status"] == "running")
+            and not (r["kind"] in ("workspace", "deployment") and r["status"] == "running")
             for r in self.engine.resources.values()
         )
         return self.min_interval if busy else max(self.min_interval, 30.0)
@@ -169,10 +174,13 @@ class SaturnBackend:
         await self.identify()
         client = self.require_client()
         listed_at = time.monotonic()
-        workspaces, jobs = await asyncio.gather(client.list_workspaces(), client.list_jobs())
+        workspaces, deployments, jobs = await asyncio.gather(
+            client.list_workspaces(), client.list_deployments(), client.list_jobs()
+        )
         await self._load_sizes()
-        # What one workspace or job holds is that row's problem, never the whole read's.
+        # What one workspace, deployment or job holds is that row's problem, never the whole read's.
         resources = [self._readable("workspace", ws, self._workspace) for ws in workspaces]
+        resources += [self._readable("deployment", d, self._deployment) for d in deployments]
         listed = {r["id"] for r in resources}
         for gone in set(self._pending_since) - listed:  # deleted while starting
             del self._pending_since[gone]
@@ -217,6 +225,13 @@ class SaturnBackend:
         self._track_start(resource["id"], resource["status"])
         return self._with_estimate(resource)
 
+    def _deployment(self, deployment: dict[str, Any]) -> Resource:
+        """Map a Deployment, with a start estimate as for workspaces (its starts pooled apart)."""
+        resource = deployment_resource(deployment, self.sizes)
+        self._sizes[resource["id"]] = "deployment:" + str(resource["details"].get("size") or "")
+        self._track_start(resource["id"], resource["status"])
+        return self._with_estimate(resource)
+
     def _track_start(self, resource_id: str, status: str) -> None:
         now = time.monotonic()
         if status == "pending":
@@ -241,13 +256,13 @@ class SaturnBackend:
             self._ticker = asyncio.ensure_future(self._tick())
 
     async def _tick(self) -> None:
-        """Move the estimated progress of pending workspaces once a second, locally."""
+        """Move the estimated progress of pending workspaces and deployments once a second, locally."""
         while self._pending_since:
             await asyncio.sleep(1.0)
             for resource in list(self.engine.resources.values()):
                 if (
                     resource["backend"] == "saturn"
-                    and resource["kind"] == "workspace"
+                    and resource["kind"] in ("workspace", "deployment")
                     and resource["status"] == "pending"
                 ):
                     self.engine.upsert(self._with_estimate(resource))
@@ -350,6 +365,64 @@ class SaturnBackend:
         self._ensure_ticker()
         self.engine.poke(self.name)
         return resource
+
+    async def deployment_action(self, resource_id: str, action: str) -> Resource:
+        """Start, stop or restart a deployment; Saturn answers the Deployment as it now stands."""
+        await self.identify()
+        deployment = await self.require_client().deployment_action(resource_id, action)
+        self.engine.follow(saturn_key("deployment", resource_id))
+        resource = self._deployment(deployment)
+        self.engine.upsert(resource)
+        self._ensure_ticker()
+        self.engine.poke(self.name)
+        return resource
+
+    async def deployment_logs(self, resource_id: str, since: int = 0) -> dict[str, Any]:
+        """The running deployment's log (its newest live pod's main container) from line
+        ``since`` on, in the shape of a job run's logs (``run`` is the pod). Saturn is read at
+        most once per ``saturn_min_poll_interval`` per deployment, however many viewers ask;
+        a deployment with no live pod is a 409 that says so."""
+        await self.identify()
+        cached = self._deployment_logs.get(resource_id)
+        if cached is not None and time.monotonic() - cached[0] < self.min_interval:
+            log = cached[1]
+        else:
+            reading = self._deployment_logs_reading.get(resource_id)
+            if reading is None:
+                reading = asyncio.ensure_future(self._read_deployment_logs(resource_id))
+                self._deployment_logs_reading[resource_id] = reading
+                reading.add_done_callback(lambda _: self._deployment_logs_reading.pop(resource_id, None))
+            log = await asyncio.shield(reading)
+        if log["pod"] is None:
+            raise Conflict("The deployment is not running: it has no live logs. Start it first.")
+        lines: list[str] = log["lines"]
+        return {
+            "run": log["pod"],
+            "status": log["status"],
+            "complete": False,
+            "since": since,
+            "total": len(lines),
+            "progress": None,
+            "lines": [{"timestamp": None, "content": line} for line in lines[since:]],
+        }
+
+    async def _read_deployment_logs(self, resource_id: str) -> dict[str, Any]:
+        client = self.require_client()
+        pods = await client.deployment_live_pods(resource_id)
+        pods = [p for p in pods if text(p.get("name"))]
+        pods.sort(key=lambda p: text(p.get("started_at")), reverse=True)
+        log: dict[str, Any] = {"pod": None, "status": "stopped", "lines": []}  # no live pod (kept too)
+        if pods:
+            pod = pods[0]
+            content = await client.live_pod_logs(text(pod.get("name")))
+            status = text(pod.get("status"))
+            log = {
+                "pod": text(pod.get("name")),
+                "status": status if status in RUN_STATUSES else "running",
+                "lines": content.splitlines(),
+            }
+        self._deployment_logs[resource_id] = (time.monotonic(), log)
+        return log
 
     async def start_job(self, resource_id: str) -> Resource:
         """Start a run of a job, and show it at once."""

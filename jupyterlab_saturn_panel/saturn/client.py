@@ -92,6 +92,10 @@ class SaturnClient(UpstreamClient):
         """The token owner's workspaces (one status request per workspace, per Saturn's rule)."""
         return await self._list("api/workspaces", "workspaces", "list workspaces")
 
+    async def list_deployments(self) -> list[dict[str, Any]]:
+        """The token owner's deployments (one status request per deployment, like workspaces)."""
+        return await self._list("api/deployments", "deployments", "list deployments")
+
     async def list_jobs(self) -> list[dict[str, Any]]:
         """The token owner's jobs."""
         return await self._list("api/jobs", "jobs", "list jobs")
@@ -111,6 +115,41 @@ class SaturnClient(UpstreamClient):
         if not isinstance(body, dict):
             raise UpstreamError(f"Saturn Cloud answered the {action} with an unexpected shape.")
         return body
+
+    async def deployment_action(self, resource_id: str, action: str) -> dict[str, Any]:
+        """``POST /api/deployments/{id}/start|stop|restart``: answers the Deployment as it now stands."""
+        body = await self._json("POST", f"api/deployments/{quote(resource_id)}/{action}", f"{action} the deployment")
+        if not isinstance(body, dict):
+            raise UpstreamError(f"Saturn Cloud answered the deployment {action} with an unexpected shape.")
+        return body
+
+    async def deployment_live_pods(self, resource_id: str) -> list[dict[str, Any]]:
+        """``GET /api/active/pods?workload_type=deployment&workload_id=``: the deployment's live
+        pods (``PodRuntimeSummary``), as saturn-client reads them since 2026.02.01."""
+        body = await self._json(
+            "GET",
+            "api/active/pods",
+            "read the deployment's pods",
+            params={"workload_type": "deployment", "workload_id": resource_id},
+        )
+        if not isinstance(body, dict) or not isinstance(body.get("pod_summaries"), list):
+            raise UpstreamError("Saturn Cloud answered the deployment's pods with an unexpected shape.")
+        return [p for p in body["pod_summaries"] if isinstance(p, dict)]
+
+    async def live_pod_logs(self, pod_name: str) -> str:
+        """``GET /api/active/pods/{name}/logs?container_name=main``: a live pod's log (one string)."""
+        body = await self._json(
+            "GET",
+            f"api/active/pods/{quote(pod_name, safe='')}/logs",
+            "read the deployment's logs",
+            params={"container_name": "main", "page_size": 1000},
+        )
+        logs = body.get("logs") if isinstance(body, dict) else None
+        if isinstance(logs, list):  # the archived shape, should a server answer it here
+            return "\n".join(str(entry.get("content", "")) for entry in logs if isinstance(entry, dict))
+        if not isinstance(logs, str):
+            raise UpstreamError("Saturn Cloud answered the pod's logs with an unexpected shape.")
+        return logs
 
     async def job_action(self, resource_id: str, action: str) -> dict[str, Any]:
         """``POST /api/jobs/{id}/start|stop``: answers the Job as it now stands."""

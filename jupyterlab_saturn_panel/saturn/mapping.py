@@ -157,6 +157,46 @@ def workspace_resource(workspace: dict[str, Any], sizes: dict[str, dict[str, Any
     )
 
 
+def deployment_actions(status: str, url: str | None) -> list[str]:
+    """What can be done to a deployment in this status: a workspace's, plus ``restart`` while it
+    runs (or failed) and ``logs`` while it has a live pod."""
+    actions = workspace_actions(status, url)
+    if status in ("running", "error"):
+        actions.append("restart")
+    if status in ("pending", "running"):
+        actions.append("logs")
+    return actions
+
+
+def deployment_resource(deployment: dict[str, Any], sizes: dict[str, dict[str, Any]] | None = None) -> Resource:
+    """The Resource of one Saturn ``Deployment`` object (a model API, a dashboard): a
+    workspace's statuses and ``url``, with its ``command``, ``scale`` and ``running_count``."""
+    raw = deployment.get("status")
+    status = _status(raw, RESOURCE_STATUSES, "error")
+    url = deployment.get("url") if status == "running" and isinstance(deployment.get("url"), str) else None
+
+    def count(value: Any) -> int | None:
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+    return saturn_resource(
+        "deployment",
+        deployment,
+        status=status,
+        message=None if status == raw else f"Unknown status {_shown(raw)}",
+        url=url,
+        started=_text_or_none(deployment.get("started_at")),
+        actions=deployment_actions(status, url),
+        details={
+            "command": _text_or_none(deployment.get("command")),
+            "scale": count(deployment.get("scale")),
+            "runningCount": count(deployment.get("running_count")),
+            "lastDeploy": _text_or_none(deployment.get("last_deploy")),
+            "size": text(deployment.get("size_display")) or _text_or_none(deployment.get("instance_size")),
+            **size_gpus(deployment, sizes),
+        },
+    )
+
+
 def estimated_progress(elapsed: float, expected: float) -> int:
     """The progress a start shows ``elapsed`` seconds in when it is expected to take ``expected``:
     even until the expected time (``ESTIMATE_AT_EXPECTED`` % then), then slower and slower
@@ -174,11 +214,11 @@ def estimated_progress(elapsed: float, expected: float) -> int:
 def with_estimate(
     resource: Resource, elapsed: float, last_duration: float | None, size_median: float | None = None
 ) -> Resource:
-    """A pending workspace with its estimated progress (Saturn gives no progress events):
+    """A pending workspace (or deployment) with its estimated progress (Saturn gives no progress events):
     ``elapsed`` seconds since it was first seen pending, against its own last start's duration,
     else the median of recent starts of workspaces of its size. With neither, no estimate is made
     up: the progress is unknown (an indeterminate bar) and the message says how long it has been."""
-    if resource["kind"] != "workspace" or resource["status"] != "pending":
+    if resource["kind"] not in ("workspace", "deployment") or resource["status"] != "pending":
         return resource
     seconds = int(max(0.0, elapsed))
     if last_duration:
@@ -310,5 +350,6 @@ def created_resource(created: dict[str, Any], recipe: dict[str, Any], owner: str
         return workspace_resource(item)
     if kind == "job":
         return job_resource(item, [])
-    # A deployment: the panel lists none, but the answer still names what was created.
+    if kind == "deployment":
+        return deployment_resource(item)
     return saturn_resource(kind, item, status=_status(item["status"], RESOURCE_STATUSES, "stopped"))

@@ -19,6 +19,7 @@ def routes(state: SimulatorState) -> list[tuple[Any, ...]]:
     s = {"state": state}
     ws = {"state": state, "resource_type": "workspace"}
     job = {"state": state, "resource_type": "job"}
+    dep = {"state": state, "resource_type": "deployment"}
     return [
         (r"/", h.RootHandler, s),
         (r"/api/status", h.StatusHandler, s),
@@ -32,7 +33,14 @@ def routes(state: SimulatorState) -> list[tuple[Any, ...]]:
         (rf"/api/workspaces/{_ID}/(start|stop|restart)", h.WorkspaceActionHandler, s),
         (rf"/api/workspaces/{_ID}/runtimesummary", h.WorkspaceRuntimeSummaryHandler, s),
         (rf"/api/workspaces/{_ID}/history", h.WorkspaceHistoryHandler, s),
-        (rf"/api/(workspaces|jobs)/{_ID}/recipe", h.ResourceRecipeHandler, s),
+        (rf"/api/(workspaces|jobs|deployments)/{_ID}/recipe", h.ResourceRecipeHandler, s),
+        # deployments
+        (r"/api/deployments", h.ResourceListHandler, dep),
+        (rf"/api/deployments/{_ID}", h.ResourceHandler, dep),
+        (rf"/api/deployments/{_ID}/(start|stop|restart)", h.DeploymentActionHandler, s),
+        (rf"/api/deployments/{_ID}/runtimesummary", h.DeploymentRuntimeSummaryHandler, s),
+        (rf"/api/deployments/{_ID}/history", h.DeploymentHistoryHandler, s),
+        (rf"/api/deployments/{_ID}/logs", h.DeploymentLogsHandler, s),
         # jobs
         (r"/api/jobs", h.ResourceListHandler, job),
         (rf"/api/jobs/{_ID}", h.ResourceHandler, job),
@@ -53,6 +61,7 @@ def routes(state: SimulatorState) -> list[tuple[Any, ...]]:
         (rf"/auth/createloginlink/{_ID}", h.CreateLoginLinkHandler, s),
         (rf"/auth/login/{_ID}", h.LoginHandler, s),
         (rf"/ide/{_ID}/{_ID}(/.*)?", h.IdeHandler, s),
+        (rf"/deploy/{_ID}/{_ID}(/.*)?", h.DeploymentPageHandler, s),
         # simulator controls
         (r"/_simulator/stats", h.StatsHandler, s),
         (r"/_simulator/reset-stats", h.ResetStatsHandler, s),

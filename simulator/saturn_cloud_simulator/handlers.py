@@ -14,7 +14,7 @@ from tornado.web import HTTPError, RequestHandler
 from . import cron, views
 from .catalog import server_options
 from .errors import ApiError
-from .models import DEFAULT_IMAGE, Job, Resource, User, Workspace, format_timestamp
+from .models import DEFAULT_IMAGE, Deployment, Job, Resource, Run, User, Workspace, format_timestamp
 from .pagination import decode_key, encode_key, page_args, paginate
 from .recipes import RecipeError, convert_legacy, parse_recipe, recipe_view
 from .state import SimulatorState
@@ -273,7 +273,7 @@ def _parse_typed(resource_type: str, spec: dict[str, Any]) -> Any:
 
 
 class ResourceListHandler(BaseHandler):
-    """``GET /api/{workspaces|jobs}`` (list) and ``POST`` (create, 201)."""
+    """``GET /api/{workspaces|jobs|deployments}`` (list) and ``POST`` (create, 201)."""
 
     def initialize(self, state: SimulatorState, resource_type: str) -> None:  # type: ignore[override]
         super().initialize(state)
@@ -296,7 +296,7 @@ class ResourceListHandler(BaseHandler):
         body = self.body_object()
         if not body.get("name"):
             raise ApiError(400, "name is required")
-        if self.resource_type == "job" and not body.get("command"):
+        if self.resource_type in ("job", "deployment") and not body.get("command"):
             raise ApiError(400, "command is required")
         spec = _typed_to_spec(body)
         spec.setdefault("image", DEFAULT_IMAGE)
@@ -308,7 +308,7 @@ class ResourceListHandler(BaseHandler):
 
 
 class ResourceHandler(BaseHandler):
-    """``GET``/``PATCH``/``DELETE /api/{workspaces|jobs}/{id}``."""
+    """``GET``/``PATCH``/``DELETE /api/{workspaces|jobs|deployments}/{id}``."""
 
     def initialize(self, state: SimulatorState, resource_type: str) -> None:  # type: ignore[override]
         super().initialize(state)
@@ -378,12 +378,81 @@ class WorkspaceHistoryHandler(BaseHandler):
 
 
 class ResourceRecipeHandler(BaseHandler):
-    """``GET /api/{workspaces|jobs}/{id}/recipe`` (counted as a status request: it has state)."""
+    """``GET /api/{workspaces|jobs|deployments}/{id}/recipe`` (counted as a status request: it has state)."""
 
     def get(self, plural: str, resource_id: str) -> None:
         resource = self.state.get(self.user(), plural[:-1], resource_id)
         self.count_status([resource])
         self.send(recipe_view(resource, self.base_url, as_template=self.flag("as_template")))
+
+
+# --- deployments ---------------------------------------------------------------------------------
+
+
+class DeploymentActionHandler(BaseHandler):
+    """``POST /api/deployments/{id}/{start|stop|restart}`` → 200 Deployment (the workspace
+    state machine; each start is a new pod)."""
+
+    def post(self, deployment_id: str, action: str) -> None:
+        deployment = self.state.get(self.user(), "deployment", deployment_id)
+        assert isinstance(deployment, Deployment)
+        debug = bool(self.body_object().get("debug_mode", False))
+        lifecycle = self.state.lifecycle
+        if action == "start":
+            lifecycle.start_workspace(deployment, debug)
+        elif action == "stop":
+            lifecycle.stop_workspace(deployment)
+        else:
+            lifecycle.restart_workspace(deployment, debug)
+        self.send(views.deployment_view(deployment, self.base_url))
+
+
+class DeploymentRuntimeSummaryHandler(BaseHandler):
+    """``GET /api/deployments/{id}/runtimesummary``."""
+
+    def get(self, deployment_id: str) -> None:
+        deployment = self.state.get(self.user(), "deployment", deployment_id)
+        assert isinstance(deployment, Deployment)
+        self.send(views.deployment_runtime_summary(deployment))
+
+
+class DeploymentHistoryHandler(BaseHandler):
+    """``GET /api/deployments/{id}/history``: every pod, newest first."""
+
+    def get(self, deployment_id: str) -> None:
+        deployment = self.state.get(self.user(), "deployment", deployment_id)
+        assert isinstance(deployment, Deployment)
+        self.send({"pods": [views.deployment_history_row(pod) for pod in reversed(deployment.pods)]})
+
+
+class DeploymentLogsHandler(BaseHandler):
+    """``GET /api/deployments/{id}/logs?pod_name=&page_size=&next_key=``: a pod's log lines in
+    order (``HistoricLogList``), paged like a job run's. Without ``pod_name``: the newest pod
+    (the running one while the deployment runs)."""
+
+    def get(self, deployment_id: str) -> None:
+        deployment = self.state.get(self.user(), "deployment", deployment_id)
+        assert isinstance(deployment, Deployment)
+        pod_name = self.get_query_argument("pod_name", None)
+        pod = deployment.find_pod(pod_name) if pod_name else (deployment.pods[-1] if deployment.pods else None)
+        if pod is None:
+            raise ApiError(
+                404,
+                f"pod {pod_name} of deployment {deployment.id} not found"
+                if pod_name
+                else f"deployment {deployment.id} has never run",
+            )
+        args = page_args(self.query())
+        start = decode_key("log", args.next_key) if args.next_key else 0
+        lines = pod.logs[start : start + args.page_size]
+        end = start + len(lines)
+        result: dict[str, Any] = {
+            "logs": [views.log_line_view(pod, line) for line in lines],
+            "pod_status": pod.status,
+        }
+        if lines and (end < len(pod.logs) or pod.is_active):
+            result["next_key"] = encode_key("log", end)
+        self.send(result)
 
 
 # --- jobs ----------------------------------------------------------------------------------------
@@ -496,21 +565,31 @@ class ActivePodsHandler(BaseHandler):
             job = self.state.get(user, "job", workload_id)
             assert isinstance(job, Job)
             pods = [views.pod_summary_view(run) for run in reversed(job.active_runs)]
+        elif workload_type == "deployment":
+            deployment = self.state.get(user, "deployment", workload_id)
+            assert isinstance(deployment, Deployment)
+            pods = [views.deployment_pod_summary_view(pod) for pod in reversed(deployment.active_pods)]
         elif workload_type == "workspace":
             self.state.get(user, "workspace", workload_id)
             pods = []  # workspace pods are not modelled
         else:
-            raise ApiError(400, "workload_type must be job or workspace in the simulator")
+            raise ApiError(400, "workload_type must be job, deployment or workspace in the simulator")
         self.send({"pod_summaries": pods})
 
 
 def _find_pod(state: SimulatorState, user: User, pod_name: str) -> Any:
     for resource in state.resources.values():
-        if isinstance(resource, Job) and state.can_see(user, resource):
-            run = resource.find_run(pod_name)
-            if run is not None:
-                return run
+        if isinstance(resource, (Job, Deployment)) and state.can_see(user, resource):
+            pod = resource.find_run(pod_name) if isinstance(resource, Job) else resource.find_pod(pod_name)
+            if pod is not None:
+                return pod
     raise ApiError(404, f"pod {pod_name} not found")
+
+
+def _pod_summary(pod: Any) -> dict[str, Any]:
+    if isinstance(pod, Run):
+        return views.pod_summary_view(pod)
+    return views.deployment_pod_summary_view(pod)
 
 
 class ActivePodHandler(BaseHandler):
@@ -518,8 +597,7 @@ class ActivePodHandler(BaseHandler):
     a run's pod summary. Finished pods stay readable, as on a real cluster for a while."""
 
     def get(self, pod_name: str) -> None:
-        run = _find_pod(self.state, self.user(), pod_name)
-        self.send(views.pod_summary_view(run))
+        self.send(_pod_summary(_find_pod(self.state, self.user(), pod_name)))
 
 
 class ActivePodLogsHandler(BaseHandler):
@@ -548,9 +626,7 @@ class RecipesHandler(BaseHandler):
         rtype = self.get_query_argument("type", None)
         if rtype is not None and rtype not in ("workspace", "job", "deployment", "image"):
             raise ApiError(400, "type must be one of: workspace, job, deployment, image")
-        items: list[Resource] = (
-            [] if rtype in ("deployment", "image") else self.state.list_resources(user, rtype, self.query())
-        )
+        items: list[Resource] = [] if rtype == "image" else self.state.list_resources(user, rtype, self.query())
         # saturn-client's list_resources still sends the legacy last_key
         result = self.page(items, "recipes", key_params=("next_key", "last_key"))
         self.count_status(result["recipes"])
@@ -586,7 +662,7 @@ def _apply_status(state: SimulatorState, resource: Resource, desired: str | None
     lifecycle = state.lifecycle
     if isinstance(resource, Job) and resource.scheduled:
         lifecycle.ensure_scheduler(state.jobs)
-    if isinstance(resource, Workspace):
+    if isinstance(resource, (Workspace, Deployment)):
         if desired == "running":
             lifecycle.start_workspace(resource)
         elif desired == "stopped":
@@ -718,6 +794,39 @@ class IdeHandler(HtmlHandler):
             200,
             f"Simulated {ide} IDE for {workspace.owner.owner_name}/{workspace.name}",
             f"<p>Simulated Jupyter/RStudio IDE for {label} ({ide}).</p>",
+        )
+
+
+class DeploymentPageHandler(HtmlHandler):
+    """``GET /deploy/{identity}/{name}/...``: a stand-in for a deployed app (model API,
+    dashboard) so its ``url`` answers in a demo: 200 while it runs (and the request reaches the
+    pod's log, as a real server's access log would), 503 otherwise."""
+
+    def get(self, identity: str, name: str, rest: str | None = None) -> None:
+        owner = self.state.users.get(identity)
+        deployment = self.state.find_by_name("deployment", owner, name) if owner else None
+        if not isinstance(deployment, Deployment):
+            self.page_html(
+                404,
+                "Deployment not found",
+                f"<p>No deployment {html.escape(identity)}/{html.escape(name)}.</p>",
+            )
+            return
+        label = html.escape(f"{deployment.owner.owner_name}/{deployment.name}")
+        if deployment.status != "running" or not deployment.active_pods:
+            self.page_html(
+                503,
+                "Deployment is not running",
+                f"<p>The deployment {label} is <strong>{html.escape(deployment.status)}</strong>."
+                " Start it and reload.</p>",
+            )
+            return
+        path = "/" + (rest or "").lstrip("/")
+        deployment.active_pods[-1].log(f'INFO:     127.0.0.1 - "GET {path} HTTP/1.1" 200 OK')
+        self.page_html(
+            200,
+            f"Simulated deployment {deployment.owner.owner_name}/{deployment.name}",
+            f"<p>Simulated deployment {label}, serving <code>{html.escape(deployment.command)}</code>.</p>",
         )
 
 

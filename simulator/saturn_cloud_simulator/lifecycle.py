@@ -1,4 +1,4 @@
-"""State machines: workspace start/stop over time, and job runs with logs.
+"""State machines: workspace and deployment start/stop over time, and job runs with logs.
 
 Every transition that takes time is an asyncio task on the server's loop; a newer action cancels
 the older task, so state always follows the last request.
@@ -17,7 +17,7 @@ from typing import Any
 
 from . import cron
 from .execute import execute_run, is_executable
-from .models import Job, Run, Workspace, utcnow
+from .models import Deployment, Job, Run, Workspace, utcnow
 from .options import SimulatorOptions
 
 log = logging.getLogger("saturn_simulator")
@@ -29,8 +29,12 @@ _FAILURE_LINES = [
 ]
 
 
+#: What a workspace or a deployment is: both follow the same state machine.
+Service = Workspace | Deployment
+
+
 class Lifecycle:
-    """Drives workspaces and job runs through their states on the running event loop."""
+    """Drives workspaces, deployments and job runs through their states on the running event loop."""
 
     def __init__(self, options: SimulatorOptions) -> None:
         self.options = options
@@ -55,13 +59,13 @@ class Lifecycle:
     # --- workspaces ----------------------------------------------------------------------
 
     @staticmethod
-    def cancel_transition(workspace: Workspace) -> None:
+    def cancel_transition(workspace: Service) -> None:
         """Abandon the workspace's pending start or stop."""
         if workspace.task is not None and not workspace.task.done():
             workspace.task.cancel()
         workspace.task = None
 
-    def start_workspace(self, workspace: Workspace, debug_mode: bool = False) -> None:
+    def start_workspace(self, workspace: Service, debug_mode: bool = False) -> None:
         """``stopped|error|stopping → pending → running`` (or ``error``); a no-op when it is
         already pending or running."""
         if workspace.status in ("pending", "running"):
@@ -72,36 +76,57 @@ class Lifecycle:
         workspace.started_at = utcnow()
         workspace.debug_mode = debug_mode
         workspace.require_restart = False
+        if isinstance(workspace, Deployment):
+            end_pods(workspace, "stopped")
+            pod = workspace.new_pod()
+            workspace.last_deploy = pod.created_at
+            pod.log(f"Pulling image {workspace.image_ref.uri}")
         workspace.touch()
         workspace.task = self._spawn(self._finish_start(workspace, fail))
 
-    async def _finish_start(self, workspace: Workspace, fail: bool) -> None:
+    async def _finish_start(self, workspace: Service, fail: bool) -> None:
         await asyncio.sleep(self.options.start_delay)
         workspace.status = "error" if fail else "running"
         if fail:
             workspace.started_at = None
+        if isinstance(workspace, Deployment) and workspace.pods:
+            pod = workspace.pods[-1]
+            if fail:
+                for line in [f"Running command: {workspace.command}", *_FAILURE_LINES]:
+                    pod.log(line)
+                pod.finish("error", 1)
+            else:
+                pod.status = "running"
+                pod.started_at = utcnow()
+                for line in deployment_startup_lines(workspace):
+                    pod.log(line)
         workspace.touch()
         workspace.task = None
 
-    def stop_workspace(self, workspace: Workspace) -> None:
+    def stop_workspace(self, workspace: Service) -> None:
         """``pending|running|error → stopping → stopped``; a no-op when already stopping or
         stopped."""
         if workspace.status in ("stopping", "stopped"):
             return
         self.cancel_transition(workspace)
         workspace.status = "stopping"
+        if isinstance(workspace, Deployment):
+            for pod in workspace.active_pods:
+                pod.log("Received SIGTERM; shutting down")
         workspace.touch()
         workspace.task = self._spawn(self._finish_stop(workspace))
 
-    async def _finish_stop(self, workspace: Workspace) -> None:
+    async def _finish_stop(self, workspace: Service) -> None:
         await asyncio.sleep(self.options.stop_delay)
+        if isinstance(workspace, Deployment):
+            end_pods(workspace, "stopped")
         workspace.status = "stopped"
         workspace.started_at = None
         workspace.debug_mode = False
         workspace.touch()
         workspace.task = None
 
-    def restart_workspace(self, workspace: Workspace, debug_mode: bool = False) -> None:
+    def restart_workspace(self, workspace: Service, debug_mode: bool = False) -> None:
         """Stop (if active) and start again."""
         if workspace.status in ("stopped", "error"):
             self.start_workspace(workspace, debug_mode)
@@ -111,8 +136,10 @@ class Lifecycle:
         workspace.touch()
         workspace.task = self._spawn(self._restart(workspace, debug_mode))
 
-    async def _restart(self, workspace: Workspace, debug_mode: bool) -> None:
+    async def _restart(self, workspace: Service, debug_mode: bool) -> None:
         await asyncio.sleep(self.options.stop_delay)
+        if isinstance(workspace, Deployment):
+            end_pods(workspace, "stopped")
         workspace.status = "stopped"
         workspace.task = None
         self.start_workspace(workspace, debug_mode)
@@ -222,6 +249,23 @@ class Lifecycle:
             run.log(line)
             await asyncio.sleep(step)
         return exit_code
+
+
+def end_pods(deployment: Deployment, status: str) -> None:
+    """End every live pod of the deployment (a stop, or a new start replacing them)."""
+    for pod in deployment.active_pods:
+        pod.finish(status, 0 if status == "stopped" else 1)
+
+
+def deployment_startup_lines(deployment: Deployment) -> list[str]:
+    """Plausible log lines of a deployment's server coming up."""
+    return [
+        f"Running command: {deployment.command}",
+        "Started server process [1]",
+        "Waiting for application startup.",
+        "Application startup complete.",
+        "Listening on http://0.0.0.0:8000 (Press CTRL+C to quit)",
+    ]
 
 
 def run_duration(job: Job, default: float) -> float:

@@ -1,4 +1,5 @@
-"""In-memory data model of the simulator: organisation, users, workspaces, jobs, job runs.
+"""In-memory data model of the simulator: organisation, users, workspaces, deployments, jobs, job
+runs.
 
 The objects hold plain data plus the asyncio task driving their current transition; the JSON
 shapes the API returns are built in ``views.py`` and the transitions live in ``lifecycle.py``.
@@ -19,6 +20,8 @@ DEFAULT_IMAGE = "saturncloud/saturn-python:2024.08.01"
 
 #: Workspace states in which it uses (or is about to use) compute.
 ACTIVE_WORKSPACE_STATES = frozenset({"pending", "running", "stopping"})
+#: Deployment states in which it uses (or is about to use) compute (``DeploymentStatus``).
+ACTIVE_DEPLOYMENT_STATES = ACTIVE_WORKSPACE_STATES
 #: Run states in which a job run still has a live pod.
 ACTIVE_RUN_STATES = frozenset({"pending", "running"})
 
@@ -177,6 +180,92 @@ class Workspace(Resource):
         """The host label Saturn would give the IDE (``j-`` Jupyter, ``r-`` RStudio)."""
         prefix = "r" if self.ide == "rstudio" else "j"
         return f"{prefix}-{self.owner.username}-{self.name}".lower()
+
+
+@dataclass(eq=False)
+class DeploymentPod:
+    """One pod of a deployment (one start of it): ``pending → running → stopped | error``."""
+
+    name: str
+    deployment: Deployment
+    status: str = "pending"
+    uid: str = field(default_factory=lambda: str(uuid.uuid4()))
+    created_at: dt.datetime = field(default_factory=utcnow)
+    started_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+    exit_code: int | None = None
+    logs: list[LogLine] = field(default_factory=list)
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the pod is still live."""
+        return self.status in ACTIVE_RUN_STATES
+
+    def log(self, content: str) -> None:
+        """Append a line to the pod's log."""
+        self.logs.append(LogLine(timestamp=utcnow(), content=content))
+
+    def finish(self, status: str, exit_code: int | None) -> None:
+        """Move the pod to a final state."""
+        self.status = status
+        self.exit_code = exit_code
+        self.completed_at = utcnow()
+
+
+@dataclass(eq=False)
+class Deployment(Resource):
+    """A long-running service (model API, dashboard) behind a URL: the workspace state machine
+    ``stopped → pending → running → stopping → stopped`` (or ``error``), each start one pod."""
+
+    resource_type: ClassVar[str] = "deployment"
+
+    command: str = ""
+    scale: int = 1
+    start_ssh: bool = False
+    routes: list[dict[str, Any]] = field(default_factory=list)
+    viewers: list[dict[str, Any]] = field(default_factory=list)
+    healthcheck: dict[str, Any] = field(default_factory=lambda: {"path": "/"})
+    status: str = "stopped"
+    started_at: dt.datetime | None = None
+    last_deploy: dt.datetime | None = None
+    pods: list[DeploymentPod] = field(default_factory=list)
+    """Every pod ever started, oldest first."""
+    task: asyncio.Task[None] | None = field(default=None, repr=False)
+    """The pending transition (start or stop), cancelled when a newer action supersedes it."""
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the deployment holds compute, i.e. deleting it needs ``allow_active``."""
+        return self.status in ACTIVE_DEPLOYMENT_STATES
+
+    @property
+    def subdomain(self) -> str:
+        """The host label Saturn would give the deployment (``d-``)."""
+        return f"d-{self.owner.username}-{self.name}".lower()
+
+    @property
+    def active_pods(self) -> list[DeploymentPod]:
+        """Pods that are pending or running."""
+        return [pod for pod in self.pods if pod.is_active]
+
+    @property
+    def running_count(self) -> int:
+        """Replicas serving now (``scale`` while running)."""
+        return self.scale if self.status == "running" else 0
+
+    def new_pod(self) -> DeploymentPod:
+        """A new pod, named like a Kubernetes Deployment's: ``d-alice-api-<id>-<hash>-<suffix>``."""
+        name = f"{self.subdomain}-{self.id}-{random_lowercase(9)}-{random_lowercase(5)}".lower()
+        pod = DeploymentPod(name=name, deployment=self)
+        self.pods.append(pod)
+        return pod
+
+    def find_pod(self, name: str) -> DeploymentPod | None:
+        """The pod of this deployment with that name."""
+        for pod in self.pods:
+            if pod.name == name:
+                return pod
+        return None
 
 
 @dataclass(eq=False)

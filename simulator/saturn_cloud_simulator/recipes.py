@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import catalog, cron
-from .models import Job, Resource, Workspace
-from .views import workspace_url
+from .models import Deployment, Job, Resource, Workspace
+from .views import deployment_url, workspace_url
 
 SCHEMA_VERSION = "2025.10.01"
 NAME_PATTERN = re.compile(r"^[-a-zA-Z0-9]+$")
 RESOURCE_TYPES = ("workspace", "job", "deployment", "image")
-SUPPORTED_TYPES = ("workspace", "job")
+SUPPORTED_TYPES = ("workspace", "job", "deployment")
 
 _COMMON_FIELDS = {
     "name",
@@ -56,6 +56,15 @@ _JOB_FIELDS = _COMMON_FIELDS | {
     "concurrency_policy",
     "retries",
 }
+_DEPLOYMENT_FIELDS = _COMMON_FIELDS | {
+    "command",
+    "scale",
+    "start_ssh",
+    "use_spot_instance",
+    "routes",
+    "viewers",
+}
+_KNOWN_FIELDS = {"workspace": _WORKSPACE_FIELDS, "job": _JOB_FIELDS, "deployment": _DEPLOYMENT_FIELDS}
 _PACKAGE_MANAGERS = {"pip", "conda", "apt", "cran", "remotes", "bioconductor"}
 
 
@@ -212,7 +221,7 @@ def parse_recipe(body: Any, *, enforce_unknown: bool = False) -> ParsedRecipe:
     if rtype not in RESOURCE_TYPES:
         raise RecipeError(f"type must be one of: {', '.join(RESOURCE_TYPES)}")
     if rtype not in SUPPORTED_TYPES:
-        raise RecipeError(f'type "{rtype}" is not supported by the simulator (use workspace or job)')
+        raise RecipeError(f'type "{rtype}" is not supported by the simulator (use workspace, job or deployment)')
     spec = body.get("spec")
     if spec is None:
         raise RecipeError("spec is required")
@@ -233,7 +242,7 @@ def parse_recipe(body: Any, *, enforce_unknown: bool = False) -> ParsedRecipe:
     if instance_type not in catalog.SIZES:
         raise RecipeError(f'spec.instance_type "{instance_type}" is not one of: {", ".join(catalog.SIZES)}')
     if enforce_unknown:
-        known = _WORKSPACE_FIELDS if rtype == "workspace" else _JOB_FIELDS
+        known = _KNOWN_FIELDS[rtype]
         for key in spec:
             if key not in known:
                 raise RecipeError(f"spec.{key} is not a known {rtype} field")
@@ -269,6 +278,16 @@ def parse_recipe(body: Any, *, enforce_unknown: bool = False) -> ParsedRecipe:
                 "auto_shutoff": _choice(spec, "auto_shutoff", catalog.AUTO_SHUTOFF_OPTIONS),
                 "start_ssh": _require_bool(spec, "start_ssh"),
                 "self_destruct": _require_bool(spec, "self_destruct"),
+                "routes": _require_list(spec, "routes"),
+                "viewers": _require_list(spec, "viewers"),
+            }
+        )
+    elif rtype == "deployment":
+        fields.update(
+            {
+                "command": _command(spec),
+                "scale": _int(spec, "scale", 1),
+                "start_ssh": _require_bool(spec, "start_ssh"),
                 "routes": _require_list(spec, "routes"),
                 "viewers": _require_list(spec, "viewers"),
             }
@@ -322,6 +341,8 @@ def convert_legacy(body: Any) -> Any:
         )
         if "backoff_limit" in block:
             spec["retries"] = block["backoff_limit"]
+        if "instance_count" in block:
+            spec["scale"] = block["instance_count"]
     for secret in spec.get("secrets") or []:
         if isinstance(secret, dict) and "type" in secret:
             secret["attachment_type"] = secret.pop("type")
@@ -369,6 +390,18 @@ def recipe_view(resource: Resource, base_url: str, as_template: bool = False) ->
         )
         state["status"] = resource.status
         state["url"] = workspace_url(resource, base_url)
+    elif isinstance(resource, Deployment):
+        spec.update(
+            {
+                "command": resource.command,
+                "scale": resource.scale,
+                "start_ssh": resource.start_ssh,
+                "routes": list(resource.routes),
+                "viewers": list(resource.viewers),
+            }
+        )
+        state["status"] = resource.status
+        state["url"] = deployment_url(resource, base_url)
     else:
         assert isinstance(resource, Job)
         spec.update(

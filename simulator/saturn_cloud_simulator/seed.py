@@ -1,12 +1,13 @@
-"""Demo data for ``--seed demo``: users alice and bob, a few workspaces, two jobs with history."""
+"""Demo data for ``--seed demo``: users alice and bob, a few workspaces, two deployments (one
+running), two jobs with history."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-from .lifecycle import simulated_output
-from .models import Job, LogLine, Run, Workspace, utcnow
+from .lifecycle import deployment_startup_lines, simulated_output
+from .models import Deployment, Job, LogLine, Run, Workspace, utcnow
 from .state import SimulatorState
 
 SEEDS = ("demo",)
@@ -110,6 +111,39 @@ def load(state: SimulatorState, seed: str) -> None:
         bob,
         "bob-sandbox",
         {"image": PYTHON_IMAGE, "instance_type": "medium", "description": "Bob's playground"},
+    )
+
+    api = state.create(
+        "deployment",
+        alice,
+        "churn-model-api",
+        {
+            "image": PYTHON_IMAGE,
+            "instance_type": "medium",
+            "description": "Serves the churn model over HTTP",
+            "command": "uvicorn app:api --host 0.0.0.0 --port 8000",
+            "extra_packages": {"pip": {"install": "fastapi uvicorn scikit-learn"}},
+        },
+    )
+    assert isinstance(api, Deployment)
+    api.status = "running"
+    api.started_at = now - dt.timedelta(hours=3)
+    pod = api.new_pod()
+    pod.created_at = api.last_deploy = api.started_at
+    pod.status = "running"
+    pod.started_at = api.started_at + dt.timedelta(seconds=20)
+    for index, content in enumerate([f"Pulling image {api.image_ref.uri}", *deployment_startup_lines(api)]):
+        pod.logs.append(LogLine(api.started_at + dt.timedelta(seconds=index), content))
+    state.create(
+        "deployment",
+        alice,
+        "sales-dashboard",
+        {
+            "image": PYTHON_IMAGE,
+            "instance_type": "large",
+            "description": "Voila dashboard of weekly sales",
+            "command": "voila dashboard.ipynb --port 8000 --no-browser",
+        },
     )
 
     report = state.create(

@@ -1,5 +1,5 @@
 """The simulator's whole world, in memory: users and their tokens, browser sessions and login
-links, workspaces and jobs, who may see what, and the status-request counter."""
+links, workspaces, deployments and jobs, who may see what, and the status-request counter."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 from .catalog import parse_image
 from .errors import ApiError
 from .lifecycle import Lifecycle
-from .models import DEFAULT_IMAGE, Job, Org, Resource, User, Workspace, utcnow
+from .models import DEFAULT_IMAGE, Deployment, Job, Org, Resource, User, Workspace, utcnow
 from .options import ORG_NAME, SimulatorOptions
 from .ratelimit import StatusRequestCounter
 
@@ -24,7 +24,7 @@ OWNER_PATTERN = re.compile(rf"^(?:({_SEGMENT})/)?({_SEGMENT})$")
 
 LOGIN_LINK_LIFETIME = dt.timedelta(minutes=10)
 
-_TYPES: dict[str, type[Resource]] = {"workspace": Workspace, "job": Job}
+_TYPES: dict[str, type[Resource]] = {"workspace": Workspace, "job": Job, "deployment": Deployment}
 
 
 @dataclass
@@ -165,8 +165,11 @@ class SimulatorState:
 
     def delete(self, resource: Resource) -> None:
         """Remove a resource, stopping whatever it still runs."""
-        if isinstance(resource, Workspace):
+        if isinstance(resource, (Workspace, Deployment)):
             self.lifecycle.cancel_transition(resource)
+            if isinstance(resource, Deployment):
+                for pod in resource.active_pods:
+                    pod.finish("stopped", 0)
         elif isinstance(resource, Job):
             self.lifecycle.stop_job(resource)
         self.resources.pop(resource.id, None)

@@ -10,6 +10,8 @@ from typing import Any
 
 from .catalog import SIZES
 from .models import (
+    Deployment,
+    DeploymentPod,
     Job,
     LogLine,
     Org,
@@ -128,6 +130,14 @@ def workspace_url(workspace: Workspace, base_url: str) -> str | None:
     return f"{base_url}/ide/{workspace.owner.username}/{workspace.name}/{path}"
 
 
+def deployment_url(deployment: Deployment, base_url: str) -> str | None:
+    """The deployment's public link, set only while it runs. It points at the simulator's own
+    stand-in page for the deployed app (``/deploy/{identity}/{name}/``)."""
+    if deployment.status != "running":
+        return None
+    return f"{base_url}/deploy/{deployment.owner.username}/{deployment.name}/"
+
+
 def _common_view(resource: Resource) -> dict[str, Any]:
     return {
         "id": resource.id,
@@ -197,10 +207,36 @@ def job_view(job: Job) -> dict[str, Any]:
     return view
 
 
+def deployment_view(deployment: Deployment, base_url: str) -> dict[str, Any]:
+    """The ``Deployment`` object: a workspace's lifecycle with a job's ``command``/``scale``."""
+    view = _common_view(deployment)
+    view.update(
+        {
+            "command": deployment.command,
+            "scale": deployment.scale,
+            "running_count": deployment.running_count,
+            "start_ssh": deployment.start_ssh,
+            "subdomain": deployment.subdomain,
+            "routes": [dict(route) for route in deployment.routes],
+            "viewers": [dict(viewer) for viewer in deployment.viewers],
+            "healthcheck": dict(deployment.healthcheck) if deployment.healthcheck else None,
+            "last_deploy": format_timestamp(deployment.last_deploy),
+            "started_at": format_timestamp(deployment.started_at),
+            "status": deployment.status,
+            "url": deployment_url(deployment, base_url),
+            "ssh_url": None,
+        }
+    )
+    view.update(deployment.view_overrides)
+    return view
+
+
 def resource_view(resource: Resource, base_url: str) -> dict[str, Any]:
-    """The typed object of either kind of resource."""
+    """The typed object of any kind of resource."""
     if isinstance(resource, Workspace):
         return workspace_view(resource, base_url)
+    if isinstance(resource, Deployment):
+        return deployment_view(resource, base_url)
     assert isinstance(resource, Job)
     return job_view(resource)
 
@@ -307,7 +343,77 @@ def workspace_runtime_summary(workspace: Workspace) -> dict[str, Any]:
     }
 
 
-def log_line_view(run: Run, line: LogLine) -> dict[str, Any]:
+def deployment_pod_summary_view(pod: DeploymentPod) -> dict[str, Any]:
+    """``PodRuntimeSummary`` of a deployment's pod."""
+    deployment = pod.deployment
+    started = format_timestamp(pod.started_at)
+    finished = format_timestamp(pod.completed_at)
+    return {
+        "name": pod.name,
+        "namespace": "main-namespace",
+        "uid": pod.uid,
+        "labels": {
+            "saturncloud.io/resource-id": deployment.id,
+            "saturncloud.io/resource-type": "deployment",
+            "saturncloud.io/resource-name": deployment.name,
+            "saturncloud.io/owner": deployment.owner.owner_name,
+        },
+        "annotations": {},
+        "conditions": [],
+        "started_at": format_timestamp(pod.created_at),
+        "deleted_at": None,
+        "completed_at": finished,
+        "node_name": "sim-node-0",
+        "status": pod.status,
+        "reason": None,
+        "init_container_summaries": [],
+        "container_summaries": [
+            {
+                "name": "main",
+                "status": {"pending": "waiting", "stopped": "completed"}.get(pod.status, pod.status),
+                "started_at": started,
+                "finished_at": finished,
+                "exit_code": pod.exit_code,
+                "restart_policy": "Always",
+                "image_pulled": pod.status != "pending",
+                "reason": None,
+                "previous": None,
+            }
+        ],
+    }
+
+
+def deployment_history_row(pod: DeploymentPod) -> dict[str, Any]:
+    """One row of ``GET /api/deployments/{id}/history``."""
+    return {
+        "pod_name": pod.name,
+        "status": pod.status,
+        "start_time": format_timestamp(pod.created_at),
+        "last_seen": format_timestamp(pod.completed_at or utcnow()),
+    }
+
+
+def deployment_runtime_summary(deployment: Deployment) -> dict[str, Any]:
+    """``GET /api/deployments/{id}/runtimesummary``: the ``WorkspaceRuntimeSummary`` shape plus
+    the live pods (``pod_summaries``, as saturn-client's legacy live-pod path reads them)."""
+    return {
+        "name": f"d-{deployment.owner.username}-{deployment.name}-{deployment.id}",
+        "namespace": "main-namespace",
+        "uid": deployment.id,
+        "labels": {"saturncloud.io/resource-id": deployment.id},
+        "annotations": {},
+        "conditions": [],
+        "started_at": format_timestamp(deployment.started_at),
+        "deleted_at": None,
+        "status": deployment.status,
+        "scale": deployment.scale if deployment.is_active else 0,
+        "running_count": deployment.running_count,
+        "active_count": deployment.scale if deployment.is_active else 0,
+        "pod_summaries": [deployment_pod_summary_view(pod) for pod in reversed(deployment.active_pods)],
+    }
+
+
+def log_line_view(run: Run | DeploymentPod, line: LogLine) -> dict[str, Any]:
     """One entry of ``GET /api/jobs/{id}/logs``."""
     return {
         "timestamp": format_log_timestamp(line.timestamp),

@@ -72,13 +72,18 @@ describe('keys', () => {
       kind: 'workspace',
       id: WS
     });
+    expect(parseKey(saturnKey('deployment', WS))).toEqual({
+      backend: 'saturn',
+      kind: 'deployment',
+      id: WS
+    });
     for (const bad of [
       '',
       'hub',
       'hub//dev',
       'hub/alice/dev/x',
       'saturn/job/',
-      'saturn/deployment/abc',
+      'saturn/cluster/abc',
       'other/a/b'
     ]) {
       expect(parseKey(bad)).toBeNull();

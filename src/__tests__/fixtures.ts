@@ -64,6 +64,30 @@ export function saturnWorkspace(
 }
 
 /**
+ * A raw Saturn deployment as the server sends it (stopped unless `extra`
+ * says otherwise).
+ */
+export function saturnDeployment(
+  id: string,
+  name: string,
+  extra: { [key: string]: unknown } = {}
+): { [key: string]: unknown } {
+  return {
+    ...saturnWorkspace(id, name),
+    key: `saturn/deployment/${id}`,
+    kind: 'deployment',
+    details: {
+      command: 'uvicorn app:api',
+      scale: 1,
+      runningCount: 0,
+      lastDeploy: null,
+      size: 'Medium - 2 cores - 4 GB RAM'
+    },
+    ...extra
+  };
+}
+
+/**
  * Normalise a raw resource, failing the test when it is not one.
  */
 export function resource(raw: { [key: string]: unknown }): IResource {

@@ -16,6 +16,7 @@ import {
   config,
   hubServer,
   resource,
+  saturnDeployment,
   saturnJob,
   saturnWorkspace
 } from './fixtures';
@@ -24,6 +25,7 @@ import { waitFor } from './dom';
 const URL = 'http://127.0.0.1:8000/user/alice/dev/';
 const WS = '0123456789abcdef0123456789abcdef';
 const JOB = 'fedcba9876543210fedcba9876543210';
+const DEP = '00112233445566778899aabbccddeeff';
 
 function row(panel: Widget, key: string): HTMLElement | null {
   return panel.node.querySelector(`.jp-SaturnPanel-row[data-key="${key}"]`);
@@ -105,6 +107,7 @@ describe('the panel with the keyboard', () => {
       resource(hubServer('alice', '')),
       resource(hubServer('alice', 'dev')),
       resource(saturnWorkspace(WS, 'analysis')),
+      resource(saturnDeployment(DEP, 'model-api')),
       resource(saturnJob(JOB, 'train-model'))
     ]);
     const filter = await waitFor(() =>
@@ -114,8 +117,8 @@ describe('the panel with the keyboard', () => {
     const titles = Array.from(
       panel.node.querySelectorAll<HTMLElement>('.lm-AccordionPanel-title')
     );
-    expect(titles).toHaveLength(3);
-    const [hubTitle, saturnTitle, jobsTitle] = titles;
+    expect(titles).toHaveLength(4);
+    const [hubTitle, saturnTitle, deploymentsTitle, jobsTitle] = titles;
     const inRow = (key: string) =>
       row(panel, key)!.contains(document.activeElement);
 
@@ -133,6 +136,8 @@ describe('the panel with the keyboard', () => {
       () => inRow('hub/alice/dev'),
       () => document.activeElement === saturnTitle,
       () => inRow(`saturn/workspace/${WS}`),
+      () => document.activeElement === deploymentsTitle,
+      () => inRow(`saturn/deployment/${DEP}`),
       () => document.activeElement === jobsTitle,
       () => inRow(`saturn/job/${JOB}`),
       () => inRow(`saturn/job/${JOB}`) // the last row stays
@@ -144,6 +149,8 @@ describe('the panel with the keyboard', () => {
     // ↑ back up, symmetric, to the first title and the filter.
     const up: Array<() => boolean> = [
       () => document.activeElement === jobsTitle,
+      () => inRow(`saturn/deployment/${DEP}`),
+      () => document.activeElement === deploymentsTitle,
       () => inRow(`saturn/workspace/${WS}`),
       () => document.activeElement === saturnTitle,
       () => inRow('hub/alice/dev'),
@@ -160,8 +167,8 @@ describe('the panel with the keyboard', () => {
     (panel.content as AccordionPanel).collapse(1);
     saturnTitle.focus();
     press(saturnTitle, 'ArrowDown');
-    expect(document.activeElement).toBe(jobsTitle);
-    press(jobsTitle, 'ArrowUp');
+    expect(document.activeElement).toBe(deploymentsTitle);
+    press(deploymentsTitle, 'ArrowUp');
     expect(document.activeElement).toBe(saturnTitle);
     press(saturnTitle, 'ArrowUp');
     expect(inRow('hub/alice/dev')).toBe(true);

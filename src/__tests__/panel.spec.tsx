@@ -228,10 +228,14 @@ describe('SaturnPanel', () => {
     const saturn = panel.node.querySelector('[data-section="saturn"]')!;
     await waitFor(() => saturn.textContent?.includes('not configured'));
     expect(saturn.textContent).toContain('c.SaturnPanel.saturn_url');
-    // Said once: the jobs section has a line, not a second notice.
-    const jobs = panel.node.querySelector('[data-section="jobs"]')!;
-    expect(jobs.querySelector('.jp-SaturnPanel-notice')).toBeNull();
-    expect(jobs.textContent).toBe('Saturn Cloud is not configured.');
+    // Said once: the deployments and jobs sections have a line, not a
+    // second notice.
+    for (const section of ['deployments', 'jobs']) {
+      const other = panel.node.querySelector(`[data-section="${section}"]`)!;
+      await waitFor(() => other.textContent !== '');
+      expect(other.querySelector('.jp-SaturnPanel-notice')).toBeNull();
+      expect(other.textContent).toBe('Saturn Cloud is not configured.');
+    }
     expect(hub.textContent).toContain('servers!user');
     expect(hub.textContent).toContain('c.Spawner.server_token_scopes');
     expect(hub.textContent).toContain('cannot start servers');
@@ -284,7 +288,7 @@ describe('SaturnPanel', () => {
     const sections = Array.from(
       panel.node.querySelectorAll('[data-section]')
     ).map(s => (s as HTMLElement).dataset.section);
-    expect(sections).toEqual(['hub', 'saturn', 'jobs']);
+    expect(sections).toEqual(['hub', 'saturn', 'deployments', 'jobs']);
   });
 
   it('enables commands from the resource actions', () => {
@@ -399,19 +403,26 @@ describe('SaturnPanel', () => {
     expect(details.textContent).toContain('https://saturn.internal/api/user');
     expect(n.getAttribute('role')).toBe('alert');
 
-    // The Saturn Cloud section collapsed: the notice moves to the jobs.
+    // The Saturn Cloud section collapsed: the notice moves to the next
+    // Saturn section, the deployments.
+    const deployments = panel.node.querySelector(
+      '[data-section="deployments"]'
+    )!;
+    expect(deployments.querySelector('.jp-SaturnPanel-notice')).toBeNull();
     const accordion = panel.content as AccordionPanel;
     accordion.collapse(1);
-    await waitFor(() => jobs.querySelector('.jp-SaturnPanel-notice'));
+    await waitFor(() => deployments.querySelector('.jp-SaturnPanel-notice'));
     accordion.expand(1);
-    await waitFor(() => !jobs.querySelector('.jp-SaturnPanel-notice'));
+    await waitFor(() => !deployments.querySelector('.jp-SaturnPanel-notice'));
     expect(
       saturn.querySelectorAll('.jp-SaturnPanel-notice[data-backend="saturn"]')
     ).toHaveLength(1);
-    // The Saturn Cloud section hidden by a setting: the jobs hold it.
+    // The Saturn Cloud sections hidden by a setting: the jobs hold it.
     panel.setSectionVisible('saturn', false);
+    panel.setSectionVisible('deployments', false);
     await waitFor(() => jobs.querySelector('.jp-SaturnPanel-notice'));
     panel.setSectionVisible('saturn', true);
+    panel.setSectionVisible('deployments', true);
     await waitFor(() => !jobs.querySelector('.jp-SaturnPanel-notice'));
 
     const ws = row(panel, `saturn/workspace/${WS}`)!;

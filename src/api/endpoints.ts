@@ -65,6 +65,8 @@ export async function startResource(
           { method: 'POST' }
         )
       );
+    case 'deployment':
+      return deploymentAction(resource.id, 'start');
     case 'job':
       return startJob(resource.id);
   }
@@ -90,6 +92,8 @@ export async function stopResource(
           { method: 'POST' }
         )
       );
+    case 'deployment':
+      return deploymentAction(resource.id, 'stop');
     case 'job': {
       // Stopping a job stops its newest run that is still going.
       const run = activeRun(resource);
@@ -99,6 +103,23 @@ export async function stopResource(
       return stopRun(resource.id, run.name);
     }
   }
+}
+
+/**
+ * `POST saturn/deployments/{id}/start|stop|restart`: act on a Saturn
+ * deployment.
+ *
+ * @returns the deployment as it now stands (202)
+ */
+export async function deploymentAction(
+  id: string,
+  action: 'start' | 'stop' | 'restart'
+): Promise<IResource | null> {
+  return normalizeResource(
+    await requestAPI<unknown>(`saturn/deployments/${quote(id)}/${action}`, {
+      method: 'POST'
+    })
+  );
 }
 
 /**
@@ -327,6 +348,32 @@ export async function fetchRunLogs(
   const answer = await requestAPI<{ [key: string]: unknown } | null>(
     `saturn/jobs/${quote(id)}/logs?run=${quote(run)}${from > 0 ? `&since=${from}` : ''}`
   );
+  return normalizeRunLogs(answer, run);
+}
+
+/**
+ * `GET saturn/deployments/{id}/logs?since=N`: the running deployment's log
+ * lines from line `since` on, in a run log's shape (`run` is its live pod).
+ * A deployment that is not running answers 409.
+ */
+export async function fetchDeploymentLogs(
+  id: string,
+  since = 0
+): Promise<IRunLogs> {
+  const from = Math.max(0, Math.floor(since));
+  const answer = await requestAPI<{ [key: string]: unknown } | null>(
+    `saturn/deployments/${quote(id)}/logs${from > 0 ? `?since=${from}` : ''}`
+  );
+  return normalizeRunLogs(answer, '');
+}
+
+/**
+ * Turn an untrusted logs answer into `IRunLogs`.
+ */
+export function normalizeRunLogs(
+  answer: { [key: string]: unknown } | null,
+  run: string
+): IRunLogs {
   const raw = answer ?? {};
   const lines = Array.isArray(raw.lines) ? raw.lines : [];
   const count = (value: unknown): number | undefined =>

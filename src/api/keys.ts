@@ -1,6 +1,7 @@
 /**
  * Resource keys (docs/rest-api.md): `hub/{user}/{name}` (the default server
- * has `name` `''`), `saturn/workspace/{id}`, `saturn/job/{id}`. The one place
+ * has `name` `''`), `saturn/workspace/{id}`, `saturn/deployment/{id}`,
+ * `saturn/job/{id}`. The one place
  * that builds and reads them.
  */
 
@@ -18,7 +19,7 @@ export type ParsedKey =
 /**
  * The kinds of Saturn resources.
  */
-export type SaturnKind = 'workspace' | 'job';
+export type SaturnKind = 'workspace' | 'deployment' | 'job';
 
 /**
  * The key of a hub server.
@@ -45,7 +46,9 @@ export function parseKey(key: string): ParsedKey | null {
   if (
     parts[0] === 'saturn' &&
     parts.length === 3 &&
-    (parts[1] === 'workspace' || parts[1] === 'job') &&
+    (parts[1] === 'workspace' ||
+      parts[1] === 'deployment' ||
+      parts[1] === 'job') &&
     parts[2] !== ''
   ) {
     return { backend: 'saturn', kind: parts[1], id: parts[2] };

@@ -15,7 +15,7 @@ export type Backend = 'hub' | 'saturn';
 /**
  * What a resource is.
  */
-export type ResourceKind = 'server' | 'workspace' | 'job';
+export type ResourceKind = 'server' | 'workspace' | 'deployment' | 'job';
 
 /**
  * Every action the server may offer on a resource.
@@ -23,7 +23,9 @@ export type ResourceKind = 'server' | 'workspace' | 'job';
 export const RESOURCE_ACTIONS = [
   'start',
   'stop',
+  'restart',
   'open',
+  'logs',
   'run',
   'delete'
 ] as const;
@@ -39,7 +41,8 @@ export type ResourceAction = (typeof RESOURCE_ACTIONS)[number];
  */
 export interface IResource {
   /**
-   * Unique, stable key: `hub/{user}/{name}`, `saturn/workspace/{id}`, `saturn/job/{id}`.
+   * Unique, stable key: `hub/{user}/{name}`, `saturn/workspace/{id}`,
+   * `saturn/deployment/{id}`, `saturn/job/{id}`.
    */
   readonly key: string;
   readonly backend: Backend;
@@ -194,7 +197,12 @@ export function normalizeResource(value: unknown): IResource | null {
   if (backend !== 'hub' && backend !== 'saturn') {
     return null;
   }
-  if (kind !== 'server' && kind !== 'workspace' && kind !== 'job') {
+  if (
+    kind !== 'server' &&
+    kind !== 'workspace' &&
+    kind !== 'deployment' &&
+    kind !== 'job'
+  ) {
     return null;
   }
   const status: Status = isStatus(value.status) ? value.status : 'error';

@@ -19,6 +19,10 @@ import {
   addRecipeFileMenuItem
 } from './createFromRecipe';
 import { addCreateServerCommand } from './createServer';
+import {
+  addSharingCommands,
+  addSharingContextMenuItems
+} from '../sharing/commands';
 import { addStartOptionsCommand } from './startOptions';
 import { iconOutsidePalette, refreshCommandsOn } from './kit';
 import {
@@ -94,6 +98,7 @@ export function addCommands(options: ICommandsOptions): IDisposable {
   disposables.add(addCreateServerCommand({ ...options, trans }));
   disposables.add(addStartOptionsCommand({ ...options, trans }));
   disposables.add(addCreateFromRecipeCommand({ ...options, trans }));
+  disposables.add(addSharingCommands({ app, model, trans }));
 
   // Buttons, menus and the palette follow the model's state.
   disposables.add(
@@ -118,6 +123,7 @@ export function addContextMenuItems(app: JupyterFrontEnd): IDisposable {
   const disposables = new DisposableSet();
   disposables.add(addResourceContextMenuItems(app));
   disposables.add(addRecipeFileMenuItem(app));
+  disposables.add(addSharingContextMenuItems(app));
   return disposables;
 }
 

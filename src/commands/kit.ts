@@ -274,8 +274,18 @@ export function actionBlockedReason(
         label,
         resource.status
       );
+    case 'restart':
+      return trans.__(
+        '%1 cannot be restarted now (status: %2).',
+        label,
+        resource.status
+      );
     case 'open':
       return trans.__('%1 is not running.', label);
+    case 'logs':
+      return resource.kind === 'deployment'
+        ? trans.__('%1 is not running: it has no live logs.', label)
+        : trans.__('%1 has no logs to show here.', label);
     case 'delete':
       return trans.__(
         '%1 cannot be deleted now: only a stopped named server can.',

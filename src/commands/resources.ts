@@ -8,6 +8,8 @@ import {
   deleteIcon,
   LabIcon,
   launchIcon,
+  listIcon,
+  refreshIcon,
   runIcon,
   stopIcon
 } from '@jupyterlab/ui-components';
@@ -17,6 +19,7 @@ import { DisposableSet, IDisposable } from '@lumino/disposable';
 import {
   backendBlockedReason,
   deleteHubServer,
+  deploymentAction,
   errorHint,
   errorMessage,
   IResource,
@@ -30,6 +33,7 @@ import { confirmDelete, pickResource } from '../dialogs';
 import type { ResourceModel } from '../model';
 import { CommandIDs } from '../tokens';
 import type { ActionNotifier, TrackedAction } from './actionNotifier';
+import { openDeploymentLogs } from './deploymentLogs';
 import { lastChoiceOf } from './startOptions';
 import {
   actionBlockedReason,
@@ -58,7 +62,9 @@ export const RESOURCE_COMMANDS: ReadonlyArray<string> = [
   CommandIDs.start,
   CommandIDs.stop,
   CommandIDs.open,
-  CommandIDs.remove
+  CommandIDs.remove,
+  CommandIDs.restart,
+  CommandIDs.openDeploymentLogs
 ];
 
 /**
@@ -78,7 +84,7 @@ export function addResourceCommands(
         key: {
           type: 'string',
           description: trans.__(
-            'Resource key: hub/{user}/{name}, saturn/workspace/{id}'
+            'Resource key: hub/{user}/{name}, saturn/workspace/{id}, saturn/deployment/{id}'
           )
         },
         userOptions: {
@@ -339,6 +345,45 @@ export function addResourceCommands(
   );
 
   addResourceCommand(
+    CommandIDs.restart,
+    'restart',
+    {
+      withKey: l => trans.__('Restart %1', l),
+      generic: trans.__('Restart Deployment…'),
+      caption: trans.__('Restart a Saturn Cloud deployment'),
+      pick: {
+        title: trans.__('Restart a Deployment'),
+        accept: trans.__('Restart'),
+        empty: trans.__('No deployment can be restarted right now.')
+      }
+    },
+    refreshIcon,
+    resource =>
+      runAction(resource, 'start', r => deploymentAction(r.id, 'restart'))
+  );
+
+  addResourceCommand(
+    CommandIDs.openDeploymentLogs,
+    'logs',
+    {
+      withKey: l => trans.__('Show Logs of %1', l),
+      generic: trans.__('Show Deployment Logs…'),
+      caption: trans.__(
+        'Show the live logs of a running Saturn Cloud deployment in a tab'
+      ),
+      pick: {
+        title: trans.__('Show Deployment Logs'),
+        accept: trans.__('Show'),
+        empty: trans.__('No deployment is running right now.')
+      }
+    },
+    listIcon,
+    resource => {
+      openDeploymentLogs(app, resource, trans);
+    }
+  );
+
+  addResourceCommand(
     CommandIDs.remove,
     'delete',
     {
@@ -381,6 +426,8 @@ export function addResourceContextMenuItems(app: JupyterFrontEnd): IDisposable {
     CommandIDs.start,
     CommandIDs.startWithOptions,
     CommandIDs.stop,
+    CommandIDs.restart,
+    CommandIDs.openDeploymentLogs,
     CommandIDs.remove
   ].forEach((command, i) => {
     disposables.add(

@@ -6,6 +6,8 @@ import {
   deleteIcon,
   launchIcon,
   LabIcon,
+  listIcon,
+  refreshIcon,
   runIcon,
   stopIcon
 } from '@jupyterlab/ui-components';
@@ -31,6 +33,7 @@ import { ProgressBar } from './ProgressBar';
 import { useRowFocus } from './rowFocus';
 import { ownerAndSize } from './RowMeta';
 import { StatusBadge } from './StatusBadge';
+import { SharedWithLine, ShareButton } from '../sharing/components';
 
 /**
  * Properties of `ResourceRow`.
@@ -281,6 +284,14 @@ function ResourceRowView(props: IResourceRowProps): JSX.Element {
             button('start', CommandIDs.start, runIcon, 'jp-mod-start')
           )}
           {button('stop', CommandIDs.stop, stopIcon, 'jp-mod-stop')}
+          <ShareButton resource={resource} commands={commands} />
+          {button('restart', CommandIDs.restart, refreshIcon, 'jp-mod-restart')}
+          {button(
+            'logs',
+            CommandIDs.openDeploymentLogs,
+            listIcon,
+            'jp-mod-logs'
+          )}
           {button('delete', CommandIDs.remove, deleteIcon, 'jp-mod-delete')}
           {canOpen && (
             <a
@@ -300,6 +311,7 @@ function ResourceRowView(props: IResourceRowProps): JSX.Element {
         </span>
       </div>
       {meta.length > 0 && <div className="jp-SaturnPanel-meta">{meta}</div>}
+      <SharedWithLine resource={resource} trans={trans} />
       {resource.status === 'pending' && (
         <ProgressBar
           progress={resource.progress}

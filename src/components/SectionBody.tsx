@@ -24,11 +24,13 @@ import type { IPanelContext } from './context';
 import { JobRow } from './JobRow';
 import { ResourceRow } from './ResourceRow';
 import { useNow } from './useNow';
+import { SharingSection } from '../sharing/components';
 
 /**
- * What a section lists: hub servers, Saturn workspaces, Saturn jobs.
+ * What a section lists: hub servers, Saturn workspaces, Saturn deployments,
+ * Saturn jobs.
  */
-export type SectionKind = 'hub' | 'saturn' | 'jobs';
+export type SectionKind = 'hub' | 'saturn' | 'deployments' | 'jobs';
 
 /**
  * How many rows a list shows before its "Show more" button.
@@ -153,7 +155,13 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
   // last known state; with none, there is nothing to list.
   const lastKnown = isLastKnown(config, backend);
   const kind =
-    section === 'hub' ? 'server' : section === 'saturn' ? 'workspace' : 'job';
+    section === 'hub'
+      ? 'server'
+      : section === 'saturn'
+        ? 'workspace'
+        : section === 'deployments'
+          ? 'deployment'
+          : 'job';
   if (lastKnown && model.count(backend, kind) === 0) {
     return (
       <div className="jp-SaturnPanel-sectionContent">
@@ -171,6 +179,17 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
   if (section === 'jobs') {
     return (
       <JobsContent
+        context={context}
+        now={now}
+        notice={notice}
+        lastKnown={lastKnown}
+      />
+    );
+  }
+
+  if (section === 'deployments') {
+    return (
+      <DeploymentsContent
         context={context}
         now={now}
         notice={notice}
@@ -260,6 +279,9 @@ function SectionContent(props: ISectionBodyProps): JSX.Element {
       {notice}
       {empty ?? list}
       {searchHint}
+      {section === 'hub' && (
+        <SharingSection commands={context.commands} trans={trans} />
+      )}
     </div>
   );
 }
@@ -479,6 +501,44 @@ function Rows(props: IRowsProps): JSX.Element {
         />
       ))}
     </ul>
+  );
+}
+
+/**
+ * The Saturn deployments (model APIs, dashboards): rows with their status,
+ * Start, Stop, Restart, Logs and Open.
+ */
+function DeploymentsContent(props: IJobsContentProps): JSX.Element {
+  const { context, now, notice, lastKnown } = props;
+  const { model, trans } = context;
+  const deployments = model.list('saturn', 'deployment');
+  const user = model.config?.saturn.user ?? null;
+  const showOwner = deployments.some(d => d.owner !== user);
+  const body =
+    deployments.length === 0 ? (
+      <div className="jp-SaturnPanel-empty">
+        {model.count('saturn', 'deployment') > 0
+          ? trans.__('Nothing matches "%1".', model.filter)
+          : trans.__(
+              'No deployments yet. Create one from a deployment recipe with the + button of Saturn Cloud.'
+            )}
+      </div>
+    ) : (
+      <PagedGroups
+        groups={[{ owner: '', resources: deployments }]}
+        grouped={false}
+        context={context}
+        showOwner={showOwner}
+        now={now}
+        lastKnown={lastKnown}
+        label={trans.__('Saturn Cloud deployments')}
+      />
+    );
+  return (
+    <div className="jp-SaturnPanel-sectionContent">
+      {notice}
+      {body}
+    </div>
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  * The left-sidebar panel: a header (extension and connection state, filter)
- * and accordion sections: JupyterHub servers, Saturn workspaces, Saturn jobs.
+ * and accordion sections: JupyterHub servers, Saturn workspaces, Saturn
+ * deployments, Saturn jobs.
  */
 import type { IStateDB } from '@jupyterlab/statedb';
 import type { ITranslator } from '@jupyterlab/translation';
@@ -104,17 +105,25 @@ export class SaturnPanel extends SidePanel {
         label: ''
       })
     );
+    const deployments = Private.createSection(
+      context,
+      'deployments',
+      trans.__('Saturn Deployments'),
+      holdsNotice('deployments')
+    );
     const jobs = Private.createSection(
       context,
       'jobs',
       trans.__('Saturn Jobs'),
       holdsNotice('jobs')
     );
-    this._sections = { hub, saturn, jobs };
-    this._order = ['hub', 'saturn', 'jobs'];
+    this._sections = { hub, saturn, deployments, jobs };
+    this._order = ['hub', 'saturn', 'deployments', 'jobs'];
     this.addWidget(hub);
     this.addWidget(saturn);
+    this.addWidget(deployments);
     this.addWidget(jobs);
+    this._applyDefaultSizes();
     const accordion = this.content;
     if (accordion instanceof AccordionPanel) {
       // A section collapsed or expanded: the notice may move.
@@ -127,7 +136,7 @@ export class SaturnPanel extends SidePanel {
 
   /**
    * Show or hide a section (user settings `showHubSection`,
-   * `showSaturnSection`, `showJobsSection`). A hidden section is removed from the panel, title
+   * `showSaturnSection` (workspaces and deployments), `showJobsSection`). A hidden section is removed from the panel, title
    * included.
    */
   setSectionVisible(section: SectionKind, visible: boolean): void {
@@ -155,6 +164,7 @@ export class SaturnPanel extends SidePanel {
         content.node.appendChild(w.node);
       });
     }
+    this._applyDefaultSizes();
     this._updateSections();
   }
 
@@ -355,6 +365,23 @@ export class SaturnPanel extends SidePanel {
   }
 
   /**
+   * Share the height among the shown sections by `Private.DEFAULT_WEIGHTS`
+   * (the workspaces more, the deployments less), until sizes are restored or
+   * the user changes them.
+   */
+  private _applyDefaultSizes(): void {
+    const accordion = this.content;
+    if (this._sized || !(accordion instanceof AccordionPanel)) {
+      return;
+    }
+    accordion.setRelativeSizes(
+      accordion.widgets.map(
+        w => Private.DEFAULT_WEIGHTS[w.node.dataset.section ?? ''] ?? 1
+      )
+    );
+  }
+
+  /**
    * The section that shows a backend's notice: the first of its sections
    * that is in the panel and expanded, else the first in the panel.
    */
@@ -402,8 +429,10 @@ export class SaturnPanel extends SidePanel {
     );
     if (sizes.every(size => typeof size === 'number' && size >= 0)) {
       accordion.setRelativeSizes(sizes as number[]);
+      this._sized = true;
     }
     const save = () => {
+      this._sized = true;
       const now: Private.ISectionState = { ...saved };
       const relative = accordion.relativeSizes();
       accordion.widgets.forEach((widget, index) => {
@@ -425,6 +454,7 @@ export class SaturnPanel extends SidePanel {
   private _focusBefore: HTMLElement | null = null;
   private _hubSearch: HubSearch;
   private _sections: { [section in SectionKind]: PanelWithToolbar };
+  private _sized = false;
   private _order: SectionKind[];
 }
 
@@ -472,6 +502,17 @@ export namespace SaturnPanel {
  * A module-private namespace.
  */
 namespace Private {
+  /**
+   * How the height is shared among the sections by default: the workspaces
+   * get more room (a notice above their rows), the deployments less.
+   */
+  export const DEFAULT_WEIGHTS: { [section: string]: number } = {
+    hub: 1,
+    saturn: 1.4,
+    deployments: 0.6,
+    jobs: 1
+  };
+
   /**
    * What is remembered of each section, by section name.
    */
