@@ -3,3 +3,4 @@ import './buttons.css';
 import './lists.css';
 import './dialogs.css';
 import './width.css';
+import './sharing.css';
