@@ -177,3 +177,24 @@ describe('the Running panel sections', () => {
     expect(changed).not.toHaveBeenCalled();
   });
 });
+
+describe('watchVisibility', () => {
+  it('tells when the Running sidebar is shown or hidden, and stops when disposed', async () => {
+    const { Widget } = await import('@lumino/widgets');
+    const { watchVisibility } = await import('../running');
+    const sidebar = new Widget();
+    Widget.attach(sidebar, document.body);
+    const seen: boolean[] = [];
+    const watch = watchVisibility(sidebar, shown => seen.push(shown));
+    const frame = () => new Promise(resolve => requestAnimationFrame(resolve));
+    sidebar.hide();
+    await frame();
+    sidebar.show();
+    await frame();
+    watch.dispose();
+    sidebar.hide();
+    await frame();
+    expect(seen).toEqual([true, false, true]);
+    Widget.detach(sidebar);
+  });
+});

@@ -5,7 +5,16 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 
-import { SLOW, openPanel, resources, uniqueName } from './helpers';
+import {
+  SLOW,
+  openPanel,
+  resources,
+  simulatorOrigin,
+  uniqueName
+} from './helpers';
+
+/** The simulator's admin token run_servers.py sets (a fixed test value), for its stats. */
+const SIMULATOR_ADMIN_TOKEN = 'ui-admin-token-0123456789';
 
 test.describe("Lab's Running panel", () => {
   test('lists running hub servers and Saturn workspaces and shuts one down', async ({
@@ -54,6 +63,22 @@ test.describe("Lab's Running panel", () => {
       await expect(
         running.locator(`[data-context="${analysis.key}"]`)
       ).toContainText('analysis');
+
+      // The sections read nothing of their own: while the Running panel is
+      // shown, Saturn is read at the server's own beat only (30 s while nothing
+      // there moves, as for the panel itself): at most once in 8 s.
+      const origin = await simulatorOrigin(request);
+      const admin = { Authorization: `token ${SIMULATOR_ADMIN_TOKEN}` };
+      await request.post(`${origin}/_simulator/reset-stats`, {
+        headers: admin
+      });
+      await page.waitForTimeout(8000);
+      const stats = await (
+        await request.get(`${origin}/_simulator/stats`, { headers: admin })
+      ).json();
+      const reads = stats.api_calls['GET /api/workspaces'] ?? 0;
+      expect(reads).toBeLessThanOrEqual(1);
+      expect(stats.rate_limit_violations).toBe(0);
 
       // Shut Down goes through the panel's stop command: the hub stops it and
       // the item leaves the list (the panel itself stays closed).
