@@ -21,9 +21,13 @@ import { SharingStore, sharingStore } from './store';
  */
 export function useSharingStore(store: SharingStore = sharingStore): number {
   const [revision, setRevision] = React.useState(0);
-  React.useEffect(() => {
+  // Connected while the DOM is committed (a layout effect), and once more on
+  // connecting: a change between the first render and the connection (a
+  // refresh that settled, a click) is not missed.
+  React.useLayoutEffect(() => {
     const onChange = () => setRevision(r => r + 1);
     store.changed.connect(onChange);
+    onChange();
     return () => {
       store.changed.disconnect(onChange);
     };
