@@ -349,3 +349,22 @@ export function picturePath(name: string): string {
   fs.mkdirSync(folder, { recursive: true });
   return path.join(folder, name);
 }
+
+/**
+ * The simulator's admin token run_servers.py sets (a fixed test value of
+ * this test setup), for its control routes.
+ */
+export const SIMULATOR_ADMIN_TOKEN = 'ui-admin-token-0123456789';
+
+/** Make every Saturn API call of the simulator answer 503 for `seconds` (0 ends it). */
+export async function outage(
+  request: APIRequestContext,
+  origin: string,
+  seconds: number
+): Promise<void> {
+  const response = await request.post(`${origin}/_simulator/outage`, {
+    data: { seconds },
+    headers: { Authorization: `token ${SIMULATOR_ADMIN_TOKEN}` }
+  });
+  expect(response.status()).toBe(200);
+}

@@ -8,37 +8,19 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@jupyterlab/galata';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 
 import {
-  SLOW,
   openPanel,
+  outage,
   panel,
   panelConfig,
-  simulatorOrigin
+  simulatorOrigin,
+  SLOW
 } from './helpers';
-
-/**
- * The simulator's admin token run_servers.py sets (a fixed test value of
- * this test setup), for its control routes.
- */
-const SIMULATOR_ADMIN_TOKEN = 'ui-admin-token-0123456789';
 
 /** The widths the issue names, and one between them. */
 const WIDTHS = [250, 400, 600];
-
-/** Make every Saturn API call of the simulator answer 503 for `seconds` (0 ends it). */
-async function outage(
-  request: APIRequestContext,
-  origin: string,
-  seconds: number
-): Promise<void> {
-  const response = await request.post(`${origin}/_simulator/outage`, {
-    data: { seconds },
-    headers: { Authorization: `token ${SIMULATOR_ADMIN_TOKEN}` }
-  });
-  expect(response.status()).toBe(200);
-}
 
 /**
  * Give the left sidebar `px` pixels as a user does: drag the handle between

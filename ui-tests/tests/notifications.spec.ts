@@ -11,33 +11,15 @@ import { expect, test } from '@jupyterlab/galata';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 
 import {
-  SLOW,
   openPanel,
+  outage,
   panelConfig,
   resources,
   row,
   simulatorOrigin,
+  SLOW,
   uniqueName
 } from './helpers';
-
-/**
- * The simulator's admin token run_servers.py sets (a fixed test value of
- * this test setup), for its control routes.
- */
-const SIMULATOR_ADMIN_TOKEN = 'ui-admin-token-0123456789';
-
-/** Make every Saturn API call of the simulator answer 503 for `seconds` (0 ends it). */
-async function outage(
-  request: APIRequestContext,
-  origin: string,
-  seconds: number
-): Promise<void> {
-  const response = await request.post(`${origin}/_simulator/outage`, {
-    data: { seconds },
-    headers: { Authorization: `token ${SIMULATOR_ADMIN_TOKEN}` }
-  });
-  expect(response.status()).toBe(200);
-}
 
 /** Named servers this file created, removed after each test whatever happened. */
 const created: string[] = [];

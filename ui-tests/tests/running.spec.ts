@@ -6,15 +6,13 @@
 import { expect, test } from '@jupyterlab/galata';
 
 import {
-  SLOW,
   openPanel,
   resources,
+  SIMULATOR_ADMIN_TOKEN,
   simulatorOrigin,
+  SLOW,
   uniqueName
 } from './helpers';
-
-/** The simulator's admin token run_servers.py sets (a fixed test value), for its stats. */
-const SIMULATOR_ADMIN_TOKEN = 'ui-admin-token-0123456789';
 
 test.describe("Lab's Running panel", () => {
   test('lists running hub servers and Saturn workspaces and shuts one down', async ({
